@@ -1,0 +1,220 @@
+//! The headless command line: clap subcommands over the library.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::audio::{LoadOptions, write_wav_pcm16};
+use crate::corpus::{Actor, Corpus, CorpusSpec, Emotion, synth};
+
+/// emoscope — a terminal workbench for speech emotion recognition (RAVDESS).
+///
+/// With no subcommand it opens the corpus (the built-in synthetic one unless --corpus is
+/// given) and prints its summary; the interactive TUI will take this place.
+#[derive(Debug, Parser)]
+#[command(name = "emoscope", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Which corpus to open.
+#[derive(Debug, Clone, Args)]
+pub struct CorpusArgs {
+    /// A RAVDESS folder (Zenodo `Audio_Speech_Actors_01-24`, or the Kaggle download).
+    /// Default: the built-in synthetic corpus.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub corpus: Option<PathBuf>,
+    /// Seed of the synthetic corpus.
+    #[arg(long, global = true, default_value_t = synth::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Refuse audio files longer than this (seconds).
+    #[arg(long, global = true, default_value_t = 600.0, value_name = "SECONDS")]
+    pub max_seconds: f64,
+}
+
+impl CorpusArgs {
+    pub fn spec(&self) -> CorpusSpec {
+        match &self.corpus {
+            Some(path) => CorpusSpec::Directory { path: path.clone() },
+            None => CorpusSpec::Synthetic { seed: self.seed },
+        }
+    }
+
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            max_seconds: self.max_seconds,
+            ..LoadOptions::default()
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a corpus folder: actor × emotion counts, durations, formats, problems.
+    Scan {
+        /// The folder to scan (default: --corpus, else the synthetic corpus).
+        path: Option<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write clips of the synthetic corpus as 16-bit WAV files in the Zenodo layout
+    /// (`OUT/Actor_XX/03-01-….wav`).
+    Synth {
+        /// Output folder (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only these actors (1-24); repeatable. Default: all.
+        #[arg(long = "actor", value_name = "N")]
+        actors: Vec<u8>,
+        /// Only these emotions (name or code); repeatable. Default: all.
+        #[arg(long = "emotion", value_name = "NAME")]
+        emotions: Vec<Emotion>,
+        /// Write at most this many clips.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Print speed figures (never asserted in tests).
+    Bench {
+        #[arg(value_enum)]
+        what: BenchTarget,
+        /// Clips to use.
+        #[arg(long, default_value_t = 200)]
+        clips: usize,
+    },
+}
+
+/// What `emoscope bench` measures.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BenchTarget {
+    /// Rendering the synthetic corpus, one core and all cores.
+    Synth,
+}
+
+/// Runs the CLI; output goes to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    match cli.command {
+        None => {
+            let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
+            write!(out, "{}", corpus.summary())?;
+            writeln!(
+                out,
+                "\n(the interactive TUI is coming; `emoscope --help` lists the commands)"
+            )?;
+        }
+        Some(Command::Scan { path, json }) => {
+            let spec = match path {
+                Some(path) => CorpusSpec::Directory { path },
+                None => cli.corpus.spec(),
+            };
+            let corpus = open(&spec, &cli.corpus)?;
+            let summary = corpus.summary();
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &summary)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{summary}")?;
+            }
+        }
+        Some(Command::Synth {
+            out: dir,
+            actors,
+            emotions,
+            limit,
+        }) => {
+            let n = write_synthetic(&dir, cli.corpus.seed, &actors, &emotions, limit)?;
+            writeln!(out, "wrote {n} clips to {}", dir.display())?;
+        }
+        Some(Command::Bench { what, clips }) => match what {
+            BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
+        },
+    }
+    Ok(())
+}
+
+fn open(spec: &CorpusSpec, args: &CorpusArgs) -> Result<Corpus> {
+    Corpus::open(spec, &args.load_options()).with_context(|| format!("cannot open corpus {spec}"))
+}
+
+/// Writes synthetic clips to `dir/Actor_XX/`; returns how many.
+pub fn write_synthetic(
+    dir: &Path,
+    seed: u64,
+    actors: &[u8],
+    emotions: &[Emotion],
+    limit: Option<usize>,
+) -> Result<usize> {
+    for &a in actors {
+        if Actor::new(a).is_none() {
+            bail!("actor {a} is outside 1-24");
+        }
+    }
+    let mut ids: Vec<_> = crate::corpus::RavdessId::speech_corpus()
+        .into_iter()
+        .filter(|id| actors.is_empty() || actors.contains(&id.actor.number()))
+        .filter(|id| emotions.is_empty() || emotions.contains(&id.emotion))
+        .collect();
+    if let Some(l) = limit {
+        ids.truncate(l);
+    }
+    ids.par_iter().try_for_each(|id| -> Result<()> {
+        let folder = dir.join(format!("Actor_{}", id.actor));
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        let audio = synth::render_clip(id, seed);
+        write_wav_pcm16(
+            &folder.join(id.file_name()),
+            &audio.samples,
+            audio.sample_rate,
+        )?;
+        Ok(())
+    })?;
+    Ok(ids.len())
+}
+
+/// Renders `n` synthetic clips on one thread, then on the rayon pool, and prints the rates.
+fn bench_synth(seed: u64, n: usize, out: &mut dyn Write) -> Result<()> {
+    let ids: Vec<_> = crate::corpus::RavdessId::speech_corpus()
+        .into_iter()
+        .cycle()
+        .take(n)
+        .collect();
+    let time = |parallel: bool| {
+        let start = std::time::Instant::now();
+        let audio_s: f64 = if parallel {
+            ids.par_iter()
+                .map(|id| synth::render_clip(id, seed).duration())
+                .sum()
+        } else {
+            ids.iter()
+                .map(|id| synth::render_clip(id, seed).duration())
+                .sum()
+        };
+        (start.elapsed().as_secs_f64(), audio_s)
+    };
+    for (label, parallel) in [("1 thread", false), ("rayon pool", true)] {
+        let (secs, audio_s) = time(parallel);
+        writeln!(
+            out,
+            "synth {label:>10} ({} threads): {n} clips in {secs:.3} s = {:.0} clips/s, {:.3} s per 100 clips, {:.0}x real time",
+            if parallel {
+                rayon::current_num_threads()
+            } else {
+                1
+            },
+            n as f64 / secs,
+            secs * 100.0 / n as f64,
+            audio_s / secs,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! The corpus: which clips exist, where their audio comes from, and what went wrong finding them.
+
+pub mod ravdess;
+pub mod scan;
+pub mod summary;
+pub mod synth;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::audio::{self, Audio, AudioError, AudioErrorKind, LoadOptions, SampleEncoding};
+pub use ravdess::{
+    Actor, Emotion, Intensity, Modality, NameError, RavdessId, Sex, Statement, VocalChannel,
+};
+pub use scan::{Ignored, Problem, ProblemKind, scan_dir};
+pub use summary::CorpusSummary;
+
+/// Where a corpus comes from. Recorded in sessions so a session reopens the same corpus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CorpusSpec {
+    /// The built-in synthetic corpus, generated from this seed.
+    Synthetic { seed: u64 },
+    /// A directory tree holding RAVDESS WAV files (Zenodo or Kaggle layout).
+    Directory { path: PathBuf },
+}
+
+impl Default for CorpusSpec {
+    fn default() -> Self {
+        CorpusSpec::Synthetic {
+            seed: synth::DEFAULT_SEED,
+        }
+    }
+}
+
+impl std::fmt::Display for CorpusSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CorpusSpec::Synthetic { seed } => write!(f, "synthetic (seed {seed})"),
+            CorpusSpec::Directory { path } => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Where one clip's samples come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClipSource {
+    File(PathBuf),
+    /// Rendered on demand by [`synth`] from the corpus seed and the clip id.
+    Synthetic {
+        seed: u64,
+    },
+}
+
+/// One clip of the corpus, with what was learnt about its audio when the corpus was opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clip {
+    pub id: RavdessId,
+    pub source: ClipSource,
+    /// Seconds.
+    pub duration: f64,
+    /// Native sample rate, Hz.
+    pub sample_rate: u32,
+    /// Channels in the source (stereo is mixed to mono on load).
+    pub channels: u16,
+    pub encoding: SampleEncoding,
+}
+
+impl Clip {
+    /// The file path, or the RAVDESS name for synthetic clips.
+    pub fn location(&self) -> String {
+        match &self.source {
+            ClipSource::File(p) => p.display().to_string(),
+            ClipSource::Synthetic { .. } => format!("synthetic:{}", self.id.file_name()),
+        }
+    }
+
+    /// Loads the clip's samples (mono; resampled if `opts` asks).
+    pub fn load(&self, opts: &LoadOptions) -> Result<Audio, AudioError> {
+        match &self.source {
+            ClipSource::File(path) => audio::load(path, opts),
+            ClipSource::Synthetic { seed } => {
+                let audio = synth::render_clip(&self.id, *seed);
+                let path = PathBuf::from(self.location());
+                if audio.duration() > opts.max_seconds {
+                    return Err(AudioError::new(
+                        &path,
+                        AudioErrorKind::TooLong {
+                            seconds: audio.duration(),
+                            limit: opts.max_seconds,
+                        },
+                    ));
+                }
+                audio::conform(audio, opts).map_err(|k| AudioError::new(&path, k))
+            }
+        }
+    }
+}
+
+/// A corpus: its clips (sorted by id, each once) and everything found wrong while opening it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Corpus {
+    pub spec: CorpusSpec,
+    pub clips: Vec<Clip>,
+    /// Files that looked like corpus audio but could not be used, and other findings.
+    pub problems: Vec<Problem>,
+    /// Files that are not corpus audio at all (README, .DS_Store, CSV …), listed for completeness.
+    pub ignored: Vec<Ignored>,
+}
+
+impl Corpus {
+    /// Opens the corpus a spec describes: scans a directory, or lays out the synthetic corpus.
+    ///
+    /// A directory that does not exist or cannot be read is an error; individual bad files
+    /// are not (they are listed in `problems`).
+    pub fn open(spec: &CorpusSpec, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
+        match spec {
+            CorpusSpec::Synthetic { seed } => Ok(synth::corpus(*seed)),
+            CorpusSpec::Directory { path } => scan_dir(path, opts),
+        }
+    }
+
+    /// The synthetic corpus with the default seed.
+    pub fn synthetic() -> Corpus {
+        synth::corpus(synth::DEFAULT_SEED)
+    }
+
+    /// The clip with this id, if present.
+    pub fn clip(&self, id: &RavdessId) -> Option<&Clip> {
+        self.clips
+            .binary_search_by(|c| c.id.cmp(id))
+            .ok()
+            .map(|i| &self.clips[i])
+    }
+
+    /// Per-actor, per-emotion counts and the other figures `emoscope scan` prints.
+    pub fn summary(&self) -> CorpusSummary {
+        CorpusSummary::of(self)
+    }
+
+    /// The directory a `Directory` corpus was read from.
+    pub fn root(&self) -> Option<&Path> {
+        match &self.spec {
+            CorpusSpec::Directory { path } => Some(path),
+            CorpusSpec::Synthetic { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Scanning a directory tree for RAVDESS clips, as users have it on disk.
+//!
+//! Handles the Zenodo layout (`Audio_Speech_Actors_01-24/Actor_XX/*.wav`), the Kaggle copy (an
+//! extra wrapper folder and a second nested copy of the same tree), song files, and stray files.
+//! Nothing stops the scan: every file ends up as a clip, a problem, or an ignored file, each
+//! with its reason. Audio is decoded in parallel (rayon) to validate it; samples are not kept.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use super::{Clip, ClipSource, Corpus, CorpusSpec, RavdessId};
+use crate::audio::{self, AudioErrorKind, LoadOptions};
+
+/// What is wrong with a file that looked like corpus audio.
+#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+pub enum ProblemKind {
+    /// A `.wav` whose name is not a RAVDESS name. Skipped.
+    #[error("not a RAVDESS name: {0}")]
+    BadName(String),
+    /// The audio could not be loaded. Skipped.
+    #[error("{0}")]
+    Audio(AudioErrorKind),
+    /// The same clip was already found at another path. Skipped.
+    #[error("duplicate of {}{}", kept.display(), if *same_size { "" } else { " (different size!)" })]
+    Duplicate { kept: PathBuf, same_size: bool },
+    /// The clip's actor differs from the `Actor_XX` folder it sits in. Kept.
+    #[error("file names actor {in_name:02} but sits in folder Actor_{folder:02}")]
+    ActorFolderMismatch { in_name: u8, folder: u8 },
+    /// The directory walk could not read an entry. Skipped.
+    #[error("cannot read: {0}")]
+    Walk(String),
+}
+
+impl ProblemKind {
+    /// Whether the file was left out of the corpus (as opposed to kept with a warning).
+    pub fn skipped(&self) -> bool {
+        !matches!(self, ProblemKind::ActorFolderMismatch { .. })
+    }
+}
+
+/// A problem with one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub kind: ProblemKind,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verdict = if self.kind.skipped() {
+            "skipped"
+        } else {
+            "kept"
+        };
+        write!(f, "{}: {} ({verdict})", self.path.display(), self.kind)
+    }
+}
+
+/// A file that is not corpus audio, and why it was passed over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ignored {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Why a non-`.wav` or system file is not considered, or `None` for a candidate WAV.
+fn ignore_reason(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy();
+    if name.starts_with("._") {
+        return Some("macOS resource fork (AppleDouble ._ file)".into());
+    }
+    if path.components().any(|c| c.as_os_str() == "__MACOSX") {
+        return Some("inside a __MACOSX folder".into());
+    }
+    if name.starts_with('.') {
+        return Some("hidden file".into());
+    }
+    let is_wav = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wav"));
+    if !is_wav {
+        return Some(match path.extension() {
+            Some(e) => format!("not a WAV file (.{})", e.to_string_lossy()),
+            None => "not a WAV file".into(),
+        });
+    }
+    None
+}
+
+/// The actor number of an enclosing `Actor_XX` folder, if any.
+fn actor_folder(path: &Path) -> Option<u8> {
+    let parent = path
+        .parent()?
+        .file_name()?
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    parent.strip_prefix("actor_")?.parse().ok()
+}
+
+/// Scans `root` recursively. Fails only if `root` itself cannot be read.
+pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
+    let meta = std::fs::metadata(root)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", root.display())))?;
+    if !meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            format!("{}: not a directory", root.display()),
+        ));
+    }
+
+    let mut problems = Vec::new();
+    let mut ignored = Vec::new();
+    let mut candidates: Vec<(PathBuf, RavdessId)> = Vec::new();
+    for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.into());
+                problems.push(Problem {
+                    path,
+                    kind: ProblemKind::Walk(e.to_string()),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        if let Some(reason) = ignore_reason(&path) {
+            ignored.push(Ignored { path, reason });
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match RavdessId::parse(&name) {
+            Ok(id) => candidates.push((path, id)),
+            Err(e) => problems.push(Problem {
+                path,
+                kind: ProblemKind::BadName(e.to_string()),
+            }),
+        }
+    }
+
+    // Group by id; keep the shallowest path (then the first by name) of each clip.
+    let mut by_id: BTreeMap<RavdessId, Vec<PathBuf>> = BTreeMap::new();
+    for (path, id) in candidates {
+        by_id.entry(id).or_default().push(path);
+    }
+    let mut chosen: Vec<(RavdessId, PathBuf)> = Vec::with_capacity(by_id.len());
+    for (id, mut paths) in by_id {
+        paths.sort_by(|a, b| {
+            a.components()
+                .count()
+                .cmp(&b.components().count())
+                .then_with(|| a.cmp(b))
+        });
+        let kept = paths.remove(0);
+        let kept_size = std::fs::metadata(&kept).map(|m| m.len()).ok();
+        for dup in paths {
+            let size = std::fs::metadata(&dup).map(|m| m.len()).ok();
+            problems.push(Problem {
+                path: dup,
+                kind: ProblemKind::Duplicate {
+                    kept: kept.clone(),
+                    same_size: size == kept_size,
+                },
+            });
+        }
+        if let Some(folder) = actor_folder(&kept)
+            && folder != id.actor.number()
+        {
+            problems.push(Problem {
+                path: kept.clone(),
+                kind: ProblemKind::ActorFolderMismatch {
+                    in_name: id.actor.number(),
+                    folder,
+                },
+            });
+        }
+        chosen.push((id, kept));
+    }
+
+    // Decode every chosen file in parallel to validate it and learn its duration.
+    let loaded: Vec<Result<Clip, Problem>> = chosen
+        .into_par_iter()
+        .map(|(id, path)| match audio::read_wav(&path, opts) {
+            Ok(a) => Ok(Clip {
+                id,
+                duration: a.duration(),
+                sample_rate: a.sample_rate,
+                channels: a.source_channels,
+                encoding: a.encoding,
+                source: ClipSource::File(path),
+            }),
+            Err(e) => Err(Problem {
+                path,
+                kind: ProblemKind::Audio(e.kind),
+            }),
+        })
+        .collect();
+    let mut clips = Vec::with_capacity(loaded.len());
+    for r in loaded {
+        match r {
+            Ok(c) => clips.push(c),
+            Err(p) => problems.push(p),
+        }
+    }
+    clips.sort_by_key(|c| c.id);
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    for p in &problems {
+        log::warn!("{p}");
+    }
+    log::info!(
+        "scanned {}: {} clips, {} problems, {} ignored",
+        root.display(),
+        clips.len(),
+        problems.len(),
+        ignored.len()
+    );
+    Ok(Corpus {
+        spec: CorpusSpec::Directory {
+            path: root.to_path_buf(),
+        },
+        clips,
+        problems,
+        ignored,
+    })
+}

@@ -1,0 +1,82 @@
+//! The binary as a user runs it.
+
+mod common;
+
+use std::process::Command;
+
+fn emoscope(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bare_invocation_summarises_the_synthetic_corpus() {
+    let out = emoscope(&[]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("synthetic (seed 1188976)"), "{text}");
+    assert!(text.contains("1440 clips"), "{text}");
+    assert!(text.contains("problems: none"), "{text}");
+}
+
+#[test]
+fn scan_json_of_the_fixtures() {
+    let Some(dir) = common::fixtures() else {
+        return;
+    };
+    let out = emoscope(&["scan", dir.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["clips"], 360);
+    assert_eq!(v["actors"].as_array().unwrap().len(), 6);
+    assert_eq!(v["problems"].as_array().unwrap().len(), 0);
+    assert_eq!(v["channels"]["2"], 3);
+}
+
+#[test]
+fn scanning_a_missing_folder_fails_with_its_name() {
+    let out = emoscope(&["scan", "/no/such/dir"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("/no/such/dir"), "{err}");
+}
+
+#[test]
+fn synth_writes_clips_into_actor_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = emoscope(&[
+        "synth",
+        "--out",
+        tmp.path().to_str().unwrap(),
+        "--actor",
+        "2",
+        "--limit",
+        "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<_> = walkdir::WalkDir::new(tmp.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(files.len(), 3);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.path().parent().unwrap().ends_with("Actor_02"))
+    );
+    let bad = emoscope(&[
+        "synth",
+        "--out",
+        tmp.path().to_str().unwrap(),
+        "--actor",
+        "30",
+    ]);
+    assert!(!bad.status.success());
+}
