@@ -7,4 +7,5 @@
 pub mod audio;
 pub mod cli;
 pub mod corpus;
+pub mod features;
 pub mod util;

@@ -1,0 +1,1 @@
+//! Feature extraction over a corpus (filled in below).

@@ -1,0 +1,321 @@
+//! Decibels, DCT/MFCC, chroma (with librosa's tuning estimation) and spectral contrast.
+//!
+//! Each function mirrors the librosa 0.11 function named in its doc, with the same defaults.
+
+use super::stft::{Spectrogram, fft_frequencies};
+
+/// `librosa.power_to_db(S, ref=1.0, amin=1e-10, top_db=80)` over a whole matrix:
+/// `10·log10(max(amin, S))`, then floored at (matrix max − top_db). Single precision.
+pub fn power_to_db(s: &[f32], amin: f32, top_db: Option<f32>) -> Vec<f32> {
+    let mut out: Vec<f32> = s.iter().map(|&v| 10.0 * v.max(amin).log10()).collect();
+    if let Some(top) = top_db {
+        let max = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let floor = max - top;
+        for v in &mut out {
+            *v = v.max(floor);
+        }
+    }
+    out
+}
+
+/// The orthonormal DCT-II matrix (`scipy.fftpack.dct(type=2, norm="ortho")`), `n_out × n_in`.
+pub fn dct_ortho(n_out: usize, n_in: usize) -> Vec<Vec<f64>> {
+    let n = n_in as f64;
+    (0..n_out)
+        .map(|k| {
+            let scale = if k == 0 {
+                (1.0 / n).sqrt()
+            } else {
+                (2.0 / n).sqrt()
+            };
+            (0..n_in)
+                .map(|i| {
+                    scale
+                        * (std::f64::consts::PI * k as f64 * (2.0 * i as f64 + 1.0) / (2.0 * n))
+                            .cos()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Octaves above C0 of a frequency: `log2(f / (440·2^(tuning/bpo) / 16))` (librosa `hz_to_octs`).
+fn hz_to_octs(f: f64, tuning: f64, bins_per_octave: usize) -> f64 {
+    let a440 = 440.0 * 2f64.powf(tuning / bins_per_octave as f64);
+    (f / (a440 / 16.0)).log2()
+}
+
+/// The chroma filterbank (`librosa.filters.chroma(sr=sr, n_fft=n_fft, tuning=tuning)`,
+/// 12 bins, ctroct 5, octwidth 2, L2 norm, starting at C), `12 × (n_fft/2 + 1)`.
+pub fn chroma_filterbank(sr: f64, n_fft: usize, tuning: f64) -> Vec<Vec<f32>> {
+    const N: usize = 12;
+    let nc = N as f64;
+    // Frequencies of bins 1..n_fft (the whole circle, as librosa), in chroma bins.
+    let mut frqbins: Vec<f64> = (1..n_fft)
+        .map(|k| nc * hz_to_octs(k as f64 * sr / n_fft as f64, tuning, N))
+        .collect();
+    frqbins.insert(0, frqbins[0] - 1.5 * nc);
+    let mut binwidth: Vec<f64> = frqbins.windows(2).map(|w| (w[1] - w[0]).max(1.0)).collect();
+    binwidth.push(1.0);
+    let n_chroma2 = (nc / 2.0).round();
+    let mut wts = vec![vec![0.0f64; n_fft]; N];
+    for (j, (&fb, &bw)) in frqbins.iter().zip(&binwidth).enumerate() {
+        for (c, row) in wts.iter_mut().enumerate() {
+            let d = (fb - c as f64 + n_chroma2 + 10.0 * nc).rem_euclid(nc) - n_chroma2;
+            row[j] = (-0.5 * (2.0 * d / bw).powi(2)).exp();
+        }
+    }
+    // L2-normalise each column (over chroma), then weight by the octave Gaussian.
+    for j in 0..n_fft {
+        let norm = wts.iter().map(|r| r[j] * r[j]).sum::<f64>().sqrt();
+        let octave = (-0.5 * ((frqbins[j] / nc - 5.0) / 2.0).powi(2)).exp();
+        for r in wts.iter_mut() {
+            if norm > f64::MIN_POSITIVE {
+                r[j] /= norm;
+            }
+            r[j] *= octave;
+        }
+    }
+    // Roll so the first row is C (librosa base_c: roll by −3), keep the rfft half.
+    let n_keep = n_fft / 2 + 1;
+    (0..N)
+        .map(|c| {
+            wts[(c + 3) % N][..n_keep]
+                .iter()
+                .map(|&v| v as f32)
+                .collect()
+        })
+        .collect()
+}
+
+/// Tuning deviation in fractions of a semitone (`librosa.estimate_tuning(S=S, sr=sr)` with
+/// `bins_per_octave=12`, `resolution=0.01`; peaks from `piptrack`: 150–4000 Hz, threshold 0.1).
+pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
+    let freqs = fft_frequencies(sr, n_fft);
+    let (fmin, fmax) = (150.0, 4000.0f64.min(sr / 2.0));
+    let n = s.n_bins;
+    let mut pitches: Vec<f32> = Vec::new();
+    let mut mags: Vec<f32> = Vec::new();
+    for t in 0..s.n_frames {
+        let x = s.frame(t);
+        let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let reference = 0.1 * max;
+        let masked = |i: usize| if x[i] > reference { x[i] } else { 0.0 };
+        for i in 1..n {
+            if !(fmin <= freqs[i] && freqs[i] < fmax) {
+                continue;
+            }
+            let is_max = if i + 1 < n {
+                masked(i) > masked(i - 1) && masked(i) >= masked(i + 1)
+            } else {
+                masked(i) > masked(i - 1)
+            };
+            if !is_max {
+                continue;
+            }
+            // Parabolic interpolation (0 at the edges or when the shift would exceed a bin).
+            let shift = if i + 1 < n {
+                let a = x[i + 1] + x[i - 1] - 2.0 * x[i];
+                let b = (x[i + 1] - x[i - 1]) / 2.0;
+                if b.abs() >= a.abs() { 0.0 } else { -b / a }
+            } else {
+                0.0
+            };
+            // numpy.gradient: central differences inside, one-sided at the ends.
+            let avg = if i + 1 < n {
+                (x[i + 1] - x[i - 1]) / 2.0
+            } else {
+                x[i] - x[i - 1]
+            };
+            let pitch = ((i as f64 + f64::from(shift)) * sr / n_fft as f64) as f32;
+            pitches.push(pitch);
+            mags.push(x[i] + 0.5 * avg * shift);
+        }
+    }
+    if pitches.is_empty() {
+        return 0.0;
+    }
+    let threshold = median_f32(&mags);
+    let residuals: Vec<f64> = pitches
+        .iter()
+        .zip(&mags)
+        .filter(|&(&p, &m)| m >= threshold && p > 0.0)
+        .map(|(&p, _)| {
+            // As librosa on float32 pitches: octaves in single precision.
+            let octs = (p / (440.0f32 / 16.0)).log2();
+            let mut r = (12.0f32 * octs).rem_euclid(1.0);
+            if r >= 0.5 {
+                r -= 1.0;
+            }
+            f64::from(r)
+        })
+        .collect();
+    if residuals.is_empty() {
+        return 0.0;
+    }
+    // numpy.histogram over 100 bins on [-0.5, 0.5]; the left edge of the fullest bin.
+    let edges: Vec<f64> = (0..=100)
+        .map(|i| {
+            if i == 100 {
+                0.5
+            } else {
+                -0.5 + i as f64 * 0.01
+            }
+        })
+        .collect();
+    let mut counts = [0usize; 100];
+    for r in residuals {
+        let mut k = (((r + 0.5) * 100.0).floor() as isize).clamp(0, 99) as usize;
+        if r < edges[k] && k > 0 {
+            k -= 1;
+        } else if k < 99 && r >= edges[k + 1] {
+            k += 1;
+        }
+        counts[k] += 1;
+    }
+    let best = (0..100).fold(0, |b, i| if counts[i] > counts[b] { i } else { b });
+    edges[best]
+}
+
+/// numpy.median of single-precision values (mean of the middle two, in single precision).
+fn median_f32(v: &[f32]) -> f32 {
+    let mut s = v.to_vec();
+    s.sort_by(f32::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+/// `librosa.feature.chroma_stft(S=S, sr=sr, tuning=tuning)`: the chroma filterbank applied to
+/// `S` as given (librosa does not square a supplied `S`), each frame scaled to max 1.
+/// Returns frame-major `n_frames × 12`.
+pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[f32; 12]> {
+    let fb = chroma_filterbank(sr, n_fft, tuning);
+    (0..s.n_frames)
+        .map(|t| {
+            let x = s.frame(t);
+            let mut c = [0f32; 12];
+            for (k, row) in fb.iter().enumerate() {
+                c[k] = row
+                    .iter()
+                    .zip(x)
+                    .map(|(&w, &v)| f64::from(w) * f64::from(v))
+                    .sum::<f64>() as f32;
+            }
+            let max = c.iter().fold(0f32, |m, v| m.max(v.abs()));
+            if max >= f32::MIN_POSITIVE {
+                for v in &mut c {
+                    *v = (f64::from(*v) / f64::from(max)) as f32;
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// `librosa.feature.spectral_contrast(S=S, sr=sr)`: fmin 200 Hz, 6 octave bands (+ the rest),
+/// quantile 0.02. Returns frame-major `n_frames × (n_bands + 1)` peak−valley in dB.
+pub fn spectral_contrast(
+    s: &Spectrogram,
+    sr: f64,
+    n_fft: usize,
+    fmin: f64,
+    n_bands: usize,
+    quantile: f64,
+) -> Vec<Vec<f64>> {
+    let freq = fft_frequencies(sr, n_fft);
+    let mut octa = vec![0.0f64; n_bands + 2];
+    for (k, o) in octa.iter_mut().enumerate().skip(1) {
+        *o = fmin * 2f64.powi(k as i32 - 1);
+    }
+    // The bins of each band, as librosa selects them.
+    let mut bands: Vec<(usize, usize, usize)> = Vec::with_capacity(n_bands + 1); // (start, end, count)
+    for k in 0..=n_bands {
+        let (lo, hi) = (octa[k], octa[k + 1]);
+        let idx: Vec<usize> = (0..freq.len())
+            .filter(|&i| freq[i] >= lo && freq[i] <= hi)
+            .collect();
+        let (Some(&first), Some(&last)) = (idx.first(), idx.last()) else {
+            bands.push((0, 0, 0));
+            continue;
+        };
+        let mut start = first;
+        let mut end = last + 1; // exclusive
+        if k > 0 {
+            start = first.saturating_sub(1);
+        }
+        if k == n_bands {
+            end = freq.len();
+        }
+        let count = end - start; // np.sum(current_band)
+        let sub_end = if k < n_bands { end - 1 } else { end };
+        bands.push((start, sub_end, count));
+    }
+    let n_rows = n_bands + 1;
+    let mut peak = vec![vec![0.0f64; n_rows]; s.n_frames];
+    let mut valley = vec![vec![0.0f64; n_rows]; s.n_frames];
+    let mut buf: Vec<f32> = Vec::new();
+    for t in 0..s.n_frames {
+        let x = s.frame(t);
+        for (k, &(start, end, count)) in bands.iter().enumerate() {
+            if end <= start {
+                continue;
+            }
+            buf.clear();
+            buf.extend_from_slice(&x[start..end]);
+            buf.sort_by(f32::total_cmp);
+            let idx = ((quantile * count as f64).round_ties_even() as usize)
+                .max(1)
+                .min(buf.len());
+            let mean =
+                |v: &[f32]| (v.iter().map(|&a| f64::from(a)).sum::<f64>() / v.len() as f64) as f32;
+            valley[t][k] = f64::from(mean(&buf[..idx]));
+            peak[t][k] = f64::from(mean(&buf[buf.len() - idx..]));
+        }
+    }
+    let db = |m: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        let mut out: Vec<Vec<f64>> = m
+            .iter()
+            .map(|r| r.iter().map(|&v| 10.0 * v.max(1e-10).log10()).collect())
+            .collect();
+        let max = out
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        for v in out.iter_mut().flatten() {
+            *v = v.max(max - 80.0);
+        }
+        out
+    };
+    let (p, v) = (db(&peak), db(&valley));
+    p.iter()
+        .zip(&v)
+        .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x - y).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dct_ortho_is_orthonormal() {
+        let d = dct_ortho(8, 8);
+        for i in 0..8 {
+            for j in 0..8 {
+                let dot: f64 = (0..8).map(|k| d[i][k] * d[j][k]).sum();
+                assert!((dot - if i == j { 1.0 } else { 0.0 }).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn power_to_db_floors_at_top_db() {
+        let db = power_to_db(&[1.0, 1e-3, 0.0], 1e-10, Some(80.0));
+        assert_eq!(db, vec![0.0, -30.0, -80.0]);
+    }
+}
