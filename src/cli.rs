@@ -1,6 +1,6 @@
 //! The headless command line: clap subcommands over the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -9,6 +9,8 @@ use rayon::prelude::*;
 
 use crate::audio::{LoadOptions, write_wav_pcm16};
 use crate::corpus::{Actor, Corpus, CorpusSpec, Emotion, synth};
+use crate::features::extract::{CancelToken, FeatureCache, extract_corpus};
+use crate::features::{FeatureConfig, Preset};
 
 /// emoscope — a terminal workbench for speech emotion recognition (RAVDESS).
 ///
@@ -83,6 +85,21 @@ pub enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Extract a feature vector per clip and write them as CSV (pandas reads it as is).
+    Features {
+        /// Feature preset.
+        #[arg(long, value_enum, default_value_t = Preset::Classic)]
+        preset: Preset,
+        /// Output CSV file (written atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Cache folder (default: $EMOSCOPE_CACHE, $XDG_CACHE_HOME/emoscope or ~/.cache/emoscope).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+        /// Do not read or write the cache.
+        #[arg(long)]
+        no_cache: bool,
+    },
     /// Print speed figures (never asserted in tests).
     Bench {
         #[arg(value_enum)]
@@ -98,6 +115,9 @@ pub enum Command {
 pub enum BenchTarget {
     /// Rendering the synthetic corpus, one core and all cores.
     Synth,
+    /// Feature extraction over the corpus (use --corpus ../shared/fixtures/ravdess): cold for
+    /// each preset, then cached; beside it librosa's time from benches/librosa_features.py.
+    Features,
 }
 
 /// Runs the CLI; output goes to `out`.
@@ -136,7 +156,51 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Bench { what, clips }) => match what {
             BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
+            BenchTarget::Features => bench_features(&cli.corpus, clips, out)?,
         },
+        Some(Command::Features {
+            preset,
+            out: path,
+            cache,
+            no_cache,
+        }) => {
+            let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
+            let cfg = FeatureConfig::preset(preset);
+            let cache = (!no_cache)
+                .then(|| FeatureCache::new(cache.unwrap_or_else(FeatureCache::default_dir)));
+            let tty = std::io::stderr().is_terminal();
+            let progress = |done: usize, total: usize| {
+                if tty && (done.is_multiple_of(10) || done == total) {
+                    eprint!("\rextracting {preset}: {done}/{total}");
+                    if done == total {
+                        eprintln!();
+                    }
+                }
+            };
+            let start = std::time::Instant::now();
+            let table = extract_corpus(
+                &corpus,
+                &cfg,
+                cache.as_ref(),
+                &CancelToken::new(),
+                &progress,
+            )?;
+            crate::util::write_atomic(&path, table.to_csv().as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                out,
+                "wrote {} rows × {} features to {} in {:.2} s ({} from cache, {} failed)",
+                table.rows.len(),
+                table.names.len(),
+                path.display(),
+                start.elapsed().as_secs_f64(),
+                table.cache_hits,
+                table.failures.len()
+            )?;
+            for (loc, err) in &table.failures {
+                writeln!(out, "  failed: {loc}: {err}")?;
+            }
+        }
     }
     Ok(())
 }
@@ -217,4 +281,81 @@ fn bench_synth(seed: u64, n: usize, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Times feature extraction over the corpus: each preset cold (no cache), then a cached re-run,
+/// then librosa on the same files (benches/librosa_features.py) when python3 has librosa.
+fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Write) -> Result<()> {
+    let mut corpus = open(&args.spec(), args)?;
+    corpus.clips.truncate(limit.max(1));
+    let n = corpus.clips.len();
+    let audio_s: f64 = corpus.clips.iter().map(|c| c.duration).sum();
+    writeln!(
+        out,
+        "corpus {} : {n} clips, {audio_s:.0} s of audio, {} rayon threads",
+        corpus.spec,
+        rayon::current_num_threads()
+    )?;
+    let none = |_: usize, _: usize| {};
+    for preset in [Preset::Classic, Preset::ClassicContrast] {
+        let cfg = FeatureConfig::preset(preset);
+        let start = std::time::Instant::now();
+        extract_corpus(&corpus, &cfg, None, &CancelToken::new(), &none)?;
+        let secs = start.elapsed().as_secs_f64();
+        writeln!(
+            out,
+            "emoscope {preset:<17} cold  : {secs:7.3} s = {:7.1} clips/s, {:6.0}x real time, {:.2} ms/clip",
+            n as f64 / secs,
+            audio_s / secs,
+            secs * 1000.0 / n as f64
+        )?;
+    }
+    let dir = tempfile_dir()?;
+    let cache = FeatureCache::new(&dir);
+    let cfg = FeatureConfig::preset(Preset::Classic);
+    let start = std::time::Instant::now();
+    extract_corpus(&corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
+    let first = start.elapsed().as_secs_f64();
+    let start = std::time::Instant::now();
+    let t = extract_corpus(&corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
+    let second = start.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    writeln!(
+        out,
+        "emoscope classic cache: first run {first:.3} s, re-run {second:.4} s ({} hits) = {:.0}x faster",
+        t.cache_hits,
+        first / second
+    )?;
+    if let Some(root) = corpus.root() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/librosa_features.py");
+        match std::process::Command::new("python3")
+            .arg(&script)
+            .arg(root)
+            .arg(n.to_string())
+            .output()
+        {
+            Ok(o) if o.status.success() => out.write_all(&o.stdout)?,
+            Ok(o) => writeln!(
+                out,
+                "librosa: not run ({})",
+                String::from_utf8_lossy(&o.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("failed")
+            )?,
+            Err(e) => writeln!(out, "librosa: not run ({e})")?,
+        }
+    } else {
+        writeln!(
+            out,
+            "librosa: not run (needs a --corpus folder of WAV files)"
+        )?;
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("emoscope-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
 }

@@ -206,6 +206,12 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
                 })
                 .collect()
         }
+        // The common case (all of RAVDESS): read 16-bit PCM straight from the data chunk.
+        SampleEncoding::Pcm(16) if container == 2 => bytes
+            [h.data_offset..h.data_offset + frames * frame_bytes]
+            .chunks_exact(2)
+            .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])) / 32768.0)
+            .collect(),
         _ => decode_with_hound(bytes, enc)?,
     };
     if interleaved.len() < frames * channels {

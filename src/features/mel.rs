@@ -79,15 +79,11 @@ pub fn mel_filterbank(sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: f64
 }
 
 impl MelFilterbank {
-    /// Applies the filterbank to one power frame, writing one value per band.
+    /// Applies the filterbank to one power frame, writing one value per band (single
+    /// precision, as librosa's float32 matrix product).
     pub fn apply(&self, frame: &[f32], out: &mut [f32]) {
         for ((start, w), o) in self.bands.iter().zip(out.iter_mut()) {
-            let s: f64 = w
-                .iter()
-                .zip(&frame[*start..*start + w.len()])
-                .map(|(&a, &b)| f64::from(a) * f64::from(b))
-                .sum();
-            *o = s as f32;
+            *o = super::spectral::dot_f32(w, &frame[*start..*start + w.len()]);
         }
     }
 }

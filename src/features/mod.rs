@@ -108,6 +108,27 @@ impl FeatureConfig {
     }
 }
 
+/// A per-thread cache of mel filterbanks keyed by (sr, n_fft, n_mels).
+type MelBanks = Vec<((u64, usize, usize), std::rc::Rc<mel::MelFilterbank>)>;
+
+thread_local! {
+    static MEL_BANKS: std::cell::RefCell<MelBanks> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The mel filterbank for (sr, n_fft, n_mels), built once per thread.
+fn mel_filterbank_cached(sr: f64, n_fft: usize, n_mels: usize) -> std::rc::Rc<mel::MelFilterbank> {
+    let key = (sr.to_bits(), n_fft, n_mels);
+    MEL_BANKS.with(|banks| {
+        let mut banks = banks.borrow_mut();
+        if let Some((_, fb)) = banks.iter().find(|(k, _)| *k == key) {
+            return fb.clone();
+        }
+        let fb = std::rc::Rc::new(mel_filterbank(sr, n_fft, n_mels, 0.0, sr / 2.0));
+        banks.push((key, fb.clone()));
+        fb
+    })
+}
+
 /// Computes the summary vector of a clip (values in [`FeatureConfig::names`] order).
 pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     let sr = f64::from(audio.sample_rate);
@@ -121,7 +142,7 @@ pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     let frames = mag.n_frames as f64;
 
     // Mel power spectrogram and its frame means.
-    let fb = mel_filterbank(sr, cfg.n_fft, cfg.n_mels, 0.0, sr / 2.0);
+    let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
     let mut mel = vec![0f32; cfg.n_mels * power.n_frames];
     for t in 0..power.n_frames {
         fb.apply(
@@ -136,16 +157,20 @@ pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         }
     }
 
-    // MFCC = DCT of the dB mel spectrogram.
+    // MFCC = DCT of the dB mel spectrogram. The DCT is linear, so the frame mean of the MFCC
+    // is the DCT of the frame mean of the dB mel spectrogram: one transform per clip.
     let db = power_to_db(&mel, 1e-10, Some(80.0));
-    let dct = dct_ortho(cfg.n_mfcc, cfg.n_mels);
-    let mut mfcc_mean = vec![0f64; cfg.n_mfcc];
+    let mut db_mean = vec![0f64; cfg.n_mels];
     for row in db.chunks_exact(cfg.n_mels) {
-        for (k, d) in dct.iter().enumerate() {
-            let c: f64 = d.iter().zip(row).map(|(&a, &b)| a * f64::from(b)).sum();
-            mfcc_mean[k] += f64::from(c as f32);
+        for (m, &v) in db_mean.iter_mut().zip(row) {
+            *m += f64::from(v);
         }
     }
+    let dct = dct_ortho(cfg.n_mfcc, cfg.n_mels);
+    let mfcc_mean: Vec<f64> = dct
+        .iter()
+        .map(|d| d.iter().zip(&db_mean).map(|(a, b)| a * b).sum())
+        .collect();
 
     // Chroma from the magnitude spectrogram.
     let tuning = match cfg.tuning {

@@ -193,17 +193,13 @@ fn median_f32(v: &[f32]) -> f32 {
 /// `S` as given (librosa does not square a supplied `S`), each frame scaled to max 1.
 /// Returns frame-major `n_frames × 12`.
 pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[f32; 12]> {
-    let fb = chroma_filterbank(sr, n_fft, tuning);
+    let fb = chroma_filterbank_cached(sr, n_fft, tuning);
     (0..s.n_frames)
         .map(|t| {
             let x = s.frame(t);
             let mut c = [0f32; 12];
             for (k, row) in fb.iter().enumerate() {
-                c[k] = row
-                    .iter()
-                    .zip(x)
-                    .map(|(&w, &v)| f64::from(w) * f64::from(v))
-                    .sum::<f64>() as f32;
+                c[k] = dot_f32(row, x);
             }
             let max = c.iter().fold(0f32, |m, v| m.max(v.abs()));
             if max >= f32::MIN_POSITIVE {
@@ -214,6 +210,49 @@ pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[
             c
         })
         .collect()
+}
+
+/// A single-precision dot product in 8 independent lanes (vectorises; float32 accumulation,
+/// as numpy's einsum on float32 inputs).
+pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let mut sum: f32 = acc.iter().sum();
+    for (x, y) in ra.iter().zip(rb) {
+        sum += x * y;
+    }
+    sum
+}
+
+/// A per-thread cache of chroma filterbanks keyed by (sr, n_fft, tuning).
+type ChromaBanks = Vec<((u64, usize, u64), std::rc::Rc<Vec<Vec<f32>>>)>;
+
+thread_local! {
+    static CHROMA_BANKS: std::cell::RefCell<ChromaBanks> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The chroma filterbank, built once per thread for each (sr, n_fft, tuning); tuning
+/// estimates come in steps of 0.01, so a corpus needs few.
+fn chroma_filterbank_cached(sr: f64, n_fft: usize, tuning: f64) -> std::rc::Rc<Vec<Vec<f32>>> {
+    let key = (sr.to_bits(), n_fft, tuning.to_bits());
+    CHROMA_BANKS.with(|banks| {
+        let mut banks = banks.borrow_mut();
+        if let Some((_, fb)) = banks.iter().find(|(k, _)| *k == key) {
+            return fb.clone();
+        }
+        let fb = std::rc::Rc::new(chroma_filterbank(sr, n_fft, tuning));
+        if banks.len() >= 256 {
+            banks.clear();
+        }
+        banks.push((key, fb.clone()));
+        fb
+    })
 }
 
 /// `librosa.feature.spectral_contrast(S=S, sr=sr)`: fmin 200 Hz, 6 octave bands (+ the rest),
@@ -266,14 +305,21 @@ pub fn spectral_contrast(
             }
             buf.clear();
             buf.extend_from_slice(&x[start..end]);
-            buf.sort_by(f32::total_cmp);
             let idx = ((quantile * count as f64).round_ties_even() as usize)
                 .max(1)
                 .min(buf.len());
             let mean =
                 |v: &[f32]| (v.iter().map(|&a| f64::from(a)).sum::<f64>() / v.len() as f64) as f32;
+            // Only the idx smallest and idx largest values matter: partial selection, O(n).
+            let n = buf.len();
+            if idx < n {
+                buf.select_nth_unstable_by(idx - 1, f32::total_cmp);
+            }
             valley[t][k] = f64::from(mean(&buf[..idx]));
-            peak[t][k] = f64::from(mean(&buf[buf.len() - idx..]));
+            if idx < n {
+                buf.select_nth_unstable_by(n - idx, f32::total_cmp);
+            }
+            peak[t][k] = f64::from(mean(&buf[n - idx..]));
         }
     }
     let db = |m: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {

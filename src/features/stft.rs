@@ -141,7 +141,11 @@ pub fn complex_abs(re: f32, im: f32) -> f32 {
         return larger;
     }
     let ratio = smaller / larger;
-    larger * ratio.mul_add(ratio, 1.0).sqrt()
+    // fma(ratio, ratio, 1) in f32: the product of two f32 is exact in f64, so one f64 add
+    // and a rounding to f32 give the fused result (and avoid a slow software fmaf call on
+    // targets compiled without the FMA feature).
+    let fused = (f64::from(ratio) * f64::from(ratio) + 1.0) as f32;
+    larger * fused.sqrt()
 }
 
 /// Centre frequency of each FFT bin: `k · sr / n_fft` (librosa `fft_frequencies`).
