@@ -1,14 +1,22 @@
 //! Mel scale and filterbank, as `librosa.filters.mel` with its defaults
 //! (`htk=False` — the Slaney scale — and `norm="slaney"`).
 
+/// Hz per mel in the linear part of the Slaney scale.
+const F_SP: f64 = 200.0 / 3.0;
+/// Where the Slaney scale turns logarithmic.
+const MIN_LOG_HZ: f64 = 1000.0;
+/// The mel value at `MIN_LOG_HZ` (15).
+const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
+
+/// Mels per natural-log step above 1 kHz: ln(6.4) / 27.
+fn logstep() -> f64 {
+    6.4f64.ln() / 27.0
+}
+
 /// Slaney mel: linear below 1 kHz (200/3 Hz per mel), logarithmic above.
 pub fn hz_to_mel(hz: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    let logstep = 6.4f64.ln() / 27.0;
     if hz >= MIN_LOG_HZ {
-        min_log_mel + (hz / MIN_LOG_HZ).ln() / logstep
+        MIN_LOG_MEL + (hz / MIN_LOG_HZ).ln() / logstep()
     } else {
         hz / F_SP
     }
@@ -16,12 +24,8 @@ pub fn hz_to_mel(hz: f64) -> f64 {
 
 /// Inverse of [`hz_to_mel`].
 pub fn mel_to_hz(mel: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    let logstep = 6.4f64.ln() / 27.0;
-    if mel >= min_log_mel {
-        MIN_LOG_HZ * (logstep * (mel - min_log_mel)).exp()
+    if mel >= MIN_LOG_MEL {
+        MIN_LOG_HZ * (logstep() * (mel - MIN_LOG_MEL)).exp()
     } else {
         F_SP * mel
     }

@@ -259,10 +259,12 @@ impl Resonator {
     }
 }
 
-/// A constant-peak-gain band-pass biquad (RBJ cookbook), for frication noise.
+/// A biquad filter (direct form I) with RBJ-cookbook designs.
 #[derive(Default, Clone, Copy)]
-struct BandPass {
+struct Biquad {
     b0: f32,
+    b1: f32,
+    b2: f32,
     a1: f32,
     a2: f32,
     x1: f32,
@@ -271,53 +273,46 @@ struct BandPass {
     y2: f32,
 }
 
-impl BandPass {
-    fn tune(&mut self, freq: f32, bw: f32, sr: f32) {
+impl Biquad {
+    /// Constant-peak-gain band-pass (0 dB at `freq`), for frication noise.
+    fn band_pass(&mut self, freq: f32, bw: f32, sr: f32) {
         let w0 = 2.0 * PI * freq.min(sr * 0.45) / sr;
         let q = (freq / bw).max(0.3);
         let alpha = w0.sin() / (2.0 * q);
         let a0 = 1.0 + alpha;
-        self.b0 = alpha / a0;
-        self.a1 = -2.0 * w0.cos() / a0;
-        self.a2 = (1.0 - alpha) / a0;
+        self.set(
+            alpha / a0,
+            0.0,
+            -alpha / a0,
+            -2.0 * w0.cos() / a0,
+            (1.0 - alpha) / a0,
+        );
     }
-    #[inline]
-    fn tick(&mut self, x: f32) -> f32 {
-        let y = self.b0 * (x - self.x2) - self.a1 * self.y1 - self.a2 * self.y2;
-        self.x2 = self.x1;
-        self.x1 = x;
-        self.y2 = self.y1;
-        self.y1 = y;
-        y
-    }
-}
 
-/// A second-order Butterworth high-pass (RBJ cookbook).
-#[derive(Default, Clone, Copy)]
-struct HighPass {
-    b0: f32,
-    b1: f32,
-    a1: f32,
-    a2: f32,
-    x1: f32,
-    x2: f32,
-    y1: f32,
-    y2: f32,
-}
-
-impl HighPass {
-    fn tune(&mut self, freq: f32, sr: f32) {
+    /// Second-order Butterworth high-pass.
+    fn high_pass(&mut self, freq: f32, sr: f32) {
         let w0 = 2.0 * PI * freq / sr;
         let alpha = w0.sin() / (2.0 * std::f32::consts::FRAC_1_SQRT_2);
         let a0 = 1.0 + alpha;
-        self.b0 = (1.0 + w0.cos()) / 2.0 / a0;
-        self.b1 = -(1.0 + w0.cos()) / a0;
-        self.a1 = -2.0 * w0.cos() / a0;
-        self.a2 = (1.0 - alpha) / a0;
+        let c = w0.cos();
+        self.set(
+            (1.0 + c) / 2.0 / a0,
+            -(1.0 + c) / a0,
+            (1.0 + c) / 2.0 / a0,
+            -2.0 * c / a0,
+            (1.0 - alpha) / a0,
+        );
     }
+
+    fn set(&mut self, b0: f32, b1: f32, b2: f32, a1: f32, a2: f32) {
+        (self.b0, self.b1, self.b2, self.a1, self.a2) = (b0, b1, b2, a1, a2);
+    }
+
     #[inline]
     fn tick(&mut self, x: f32) -> f32 {
-        let y = self.b0 * (x + self.x2) + self.b1 * self.x1 - self.a1 * self.y1 - self.a2 * self.y2;
+        let y = self.b0 * x + self.b1 * self.x1 + self.b2 * self.x2
+            - self.a1 * self.y1
+            - self.a2 * self.y2;
         self.x2 = self.x1;
         self.x1 = x;
         self.y2 = self.y1;
@@ -413,11 +408,11 @@ pub fn render(plan: &Plan) -> Vec<f32> {
     let (f4, f5) = (3300.0 * v.tract, 3750.0 * v.tract);
 
     let mut tract = [Resonator::default(); 5];
-    let mut fric = BandPass::default();
+    let mut fric = Biquad::default();
     // The cascade rolls off steeply above F5; real voiced speech keeps energy up to 8 kHz
     // and beyond. A high-passed copy of the source stands in for the higher poles.
-    let mut upper = HighPass::default();
-    upper.tune(3500.0, sr);
+    let mut upper = Biquad::default();
+    upper.high_pass(3500.0, sr);
     let mut pos = 0.0f32; // position in the current glottal period, samples
     let mut period = 0.0f32;
     let mut tp = 1.0f32;
@@ -455,7 +450,7 @@ pub fn render(plan: &Plan) -> Vec<f32> {
         for k in 0..5 {
             tract[k].tune(fr[k], bws[k], sr);
         }
-        fric.tune(prm.fric_hz * v.tract.sqrt(), prm.fric_bw, sr);
+        fric.band_pass(prm.fric_hz * v.tract.sqrt(), prm.fric_bw, sr);
         let x = ((t - plan.speech_start) / speech).clamp(0.0, 1.0);
         let db = plan.loud_db + prm.boost_db - 2.0 * x;
         let gain = MASTER_GAIN * 10f32.powf(db / 20.0);
