@@ -225,7 +225,13 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
             frame: i / channels,
         });
     }
-    let samples = mix_to_mono(&interleaved[..frames * channels], channels);
+    let mut interleaved = interleaved;
+    interleaved.truncate(frames * channels);
+    let samples = if channels == 1 {
+        interleaved
+    } else {
+        mix_to_mono(&interleaved, channels)
+    };
     Ok(Audio {
         samples,
         sample_rate: h.sample_rate,

@@ -98,8 +98,7 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
     let mut mags: Vec<f32> = Vec::new();
     for t in 0..s.n_frames {
         let x = s.frame(t);
-        let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let reference = 0.1 * max;
+        let reference = 0.1 * max_f32(x);
         let masked = |i: usize| if x[i] > reference { x[i] } else { 0.0 };
         for i in 1..n {
             if !(fmin <= freqs[i] && freqs[i] < fmax) {
@@ -178,15 +177,35 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
 }
 
 /// numpy.median of single-precision values (mean of the middle two, in single precision).
+/// Partial selection, O(n).
 fn median_f32(v: &[f32]) -> f32 {
     let mut s = v.to_vec();
-    s.sort_by(f32::total_cmp);
     let n = s.len();
+    let (_, &mut upper, _) = s.select_nth_unstable_by(n / 2, f32::total_cmp);
     if n % 2 == 1 {
-        s[n / 2]
+        upper
     } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
+        // The lower middle is the largest of the left part.
+        let lower = s[..n / 2].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        (lower + upper) / 2.0
     }
+}
+
+/// Maximum of finite values in 8 lanes (vectorises, unlike a fold with `f32::max`).
+pub(crate) fn max_f32(x: &[f32]) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let chunks = x.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for i in 0..8 {
+            lanes[i] = if c[i] > lanes[i] { c[i] } else { lanes[i] };
+        }
+    }
+    let mut m = lanes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    for &v in rest {
+        m = m.max(v);
+    }
+    m
 }
 
 /// `librosa.feature.chroma_stft(S=S, sr=sr, tuning=tuning)`: the chroma filterbank applied to
