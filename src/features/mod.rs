@@ -4,8 +4,11 @@
 //! Presets (see [`Preset`]): `classic` is the seed notebooks' 180-dim vector (means of 40 MFCC,
 //! 12 chroma, 128 mel); `classic+contrast` adds the 7 spectral-contrast means (187).
 
+pub mod analysis;
 pub mod extract;
+pub mod frames;
 pub mod mel;
+pub mod pitch;
 pub mod spectral;
 pub mod stft;
 
