@@ -297,7 +297,7 @@ fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Write) -> Resul
         rayon::current_num_threads()
     )?;
     let none = |_: usize, _: usize| {};
-    for preset in [Preset::Classic, Preset::ClassicContrast] {
+    for preset in [Preset::Classic, Preset::ClassicContrast, Preset::Full] {
         let cfg = FeatureConfig::preset(preset);
         let start = std::time::Instant::now();
         extract_corpus(&corpus, &cfg, None, &CancelToken::new(), &none)?;

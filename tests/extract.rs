@@ -136,3 +136,27 @@ fn csv_has_ravdess_columns_then_features() {
             .all(|v| v.parse::<f32>().is_ok_and(f32::is_finite))
     );
 }
+
+#[test]
+fn prosody_and_full_vectors_are_named_and_finite() {
+    use emoscope::features::summarise;
+    let corpus = Corpus::synthetic();
+    let clip = &corpus.clips[100];
+    let audio = clip.load(&LoadOptions::default()).unwrap();
+    for (preset, min_dims) in [
+        (Preset::Prosody, 40),
+        (Preset::Full, 187 + 40 + 12 + 7 + 80 + 14 + 40),
+    ] {
+        let cfg = FeatureConfig::preset(preset);
+        let names = cfg.names();
+        let values = summarise(&audio, &cfg);
+        assert_eq!(names.len(), values.len(), "{preset}");
+        assert!(names.len() >= min_dims, "{preset}: {} dims", names.len());
+        let unique: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{preset}: duplicate names");
+        assert!(values.iter().all(|v| v.is_finite()), "{preset}");
+        let f0 = values[names.iter().position(|n| n == "f0_semitone_p50").unwrap()];
+        // The synthetic voices speak at 85-270 Hz: 21-40 semitones above 27.5 Hz.
+        assert!((20.0..42.0).contains(&f0), "{preset}: f0 {f0} st");
+    }
+}

@@ -11,6 +11,8 @@ pub mod mel;
 pub mod pitch;
 pub mod spectral;
 pub mod stft;
+pub mod summary;
+pub mod voice;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,19 @@ pub enum Preset {
     #[value(name = "classic+contrast")]
     #[serde(rename = "classic+contrast")]
     ClassicContrast,
+    /// eGeMAPS-like prosody and voice quality (42 dims): F0 in semitones from 27.5 Hz and
+    /// loudness contours (mean, std, p20/p50/p80, range, rising/falling slope), jitter,
+    /// shimmer, HNR, spectral slopes, alpha ratio, Hammarberg index, MFCC 1–4 on voiced
+    /// frames, and the temporal set (voiced/unvoiced segment lengths and rate, loudness peaks).
+    #[value(name = "prosody")]
+    #[serde(rename = "prosody")]
+    Prosody,
+    /// Everything: `classic+contrast` means, standard deviations of MFCC, chroma and contrast,
+    /// MFCC delta means and standard deviations, the frame-level spectral descriptors (mean
+    /// and std), and `prosody`.
+    #[value(name = "full")]
+    #[serde(rename = "full")]
+    Full,
 }
 
 impl std::fmt::Display for Preset {
@@ -38,6 +53,8 @@ impl std::fmt::Display for Preset {
         f.write_str(match self {
             Preset::Classic => "classic",
             Preset::ClassicContrast => "classic+contrast",
+            Preset::Prosody => "prosody",
+            Preset::Full => "full",
         })
     }
 }
@@ -90,13 +107,31 @@ impl FeatureConfig {
         }
     }
 
-    /// Feature names in vector order, e.g. `mfcc_mean_00`, `chroma_mean_11`, `mel_mean_127`.
+    /// Feature names in vector order, e.g. `mfcc_mean_00`, `chroma_mean_11`, `mel_mean_127`,
+    /// `f0_semitone_p50`.
     pub fn names(&self) -> Vec<String> {
+        match self.preset {
+            Preset::Classic | Preset::ClassicContrast => self.classic_names(),
+            // The functionals name themselves: run them once on a short silence.
+            Preset::Prosody | Preset::Full => {
+                let silence = Audio {
+                    samples: vec![0.0; 4 * self.n_fft],
+                    sample_rate: self.sample_rate.unwrap_or(16000),
+                    source_rate: self.sample_rate.unwrap_or(16000),
+                    source_channels: 1,
+                    encoding: crate::audio::SampleEncoding::Synthetic,
+                };
+                functionals(&silence, self).names
+            }
+        }
+    }
+
+    fn classic_names(&self) -> Vec<String> {
         let mut n: Vec<String> = Vec::new();
         n.extend((0..self.n_mfcc).map(|i| format!("mfcc_mean_{i:02}")));
         n.extend((0..12).map(|i| format!("chroma_mean_{i:02}")));
         n.extend((0..self.n_mels).map(|i| format!("mel_mean_{i:03}")));
-        if self.preset == Preset::ClassicContrast {
+        if self.preset != Preset::Classic {
             n.extend((0..7).map(|i| format!("contrast_mean_{i}")));
         }
         n
@@ -134,6 +169,137 @@ fn mel_filterbank_cached(sr: f64, n_fft: usize, n_mels: usize) -> std::rc::Rc<me
 
 /// Computes the summary vector of a clip (values in [`FeatureConfig::names`] order).
 pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
+    match cfg.preset {
+        Preset::Classic | Preset::ClassicContrast => classic_means(audio, cfg),
+        Preset::Prosody | Preset::Full => functionals(audio, cfg).values,
+    }
+}
+
+/// The prosody or full vector with its names, from the frame-level analysis.
+pub fn functionals(audio: &Audio, cfg: &FeatureConfig) -> summary::Named {
+    let a = analysis::analyse(audio, cfg);
+    let mut out = summary::Named::default();
+    if cfg.preset == Preset::Full {
+        let classic = FeatureConfig {
+            preset: Preset::ClassicContrast,
+            ..cfg.clone()
+        };
+        out.names = classic.classic_names();
+        out.values = classic_means(audio, &classic);
+        full_extras(&a, &mut out);
+    }
+    prosody(audio, &a, &mut out);
+    out
+}
+
+fn column(m: &[f32], width: usize, k: usize) -> Vec<f64> {
+    m.chunks_exact(width).map(|r| f64::from(r[k])).collect()
+}
+
+fn full_extras(a: &analysis::Analysis, out: &mut summary::Named) {
+    for k in 0..a.n_mfcc {
+        out.push(
+            format!("mfcc_std_{k:02}"),
+            summary::std(&column(&a.mfcc, a.n_mfcc, k)),
+        );
+    }
+    for k in 0..12 {
+        let c: Vec<f64> = a.chroma.iter().map(|r| f64::from(r[k])).collect();
+        out.push(format!("chroma_std_{k:02}"), summary::std(&c));
+    }
+    for k in 0..7 {
+        let c: Vec<f64> = a.contrast.iter().map(|r| r[k]).collect();
+        out.push(format!("contrast_std_{k}"), summary::std(&c));
+    }
+    for k in 0..a.n_mfcc {
+        summary::mean_std(
+            out,
+            &format!("mfcc_delta_{k:02}"),
+            &column(&a.mfcc_delta, a.n_mfcc, k),
+        );
+    }
+    let f = |x: &[f32]| x.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>();
+    for (name, series) in [
+        ("rms", f(&a.rms)),
+        ("zcr", f(&a.zcr)),
+        ("centroid", f(&a.shape.centroid)),
+        ("bandwidth", f(&a.shape.bandwidth)),
+        ("rolloff", f(&a.shape.rolloff)),
+        ("flatness", f(&a.shape.flatness)),
+        ("flux", f(&a.flux)),
+    ] {
+        summary::mean_std(out, name, &series);
+    }
+}
+
+/// The eGeMAPS-like prosody and voice-quality functionals (see [`Preset::Prosody`]).
+fn prosody(audio: &Audio, a: &analysis::Analysis, out: &mut summary::Named) {
+    let sr = f64::from(a.sample_rate);
+    let frame_s = a.hop as f64 / sr;
+    let voiced = &a.pyin.voiced;
+    // F0 in semitones above 27.5 Hz (eGeMAPS), voiced frames only.
+    let st: Vec<Option<f64>> = a
+        .pyin
+        .f0
+        .iter()
+        .map(|f| f.map(|hz| 12.0 * (hz / 27.5).log2()))
+        .collect();
+    summary::contour(out, "f0_semitone", &st, frame_s);
+    let mel_power: Vec<f32> = a.mel_db.iter().map(|&d| 10f32.powf(d / 10.0)).collect();
+    let loud = voice::loudness(&mel_power, a.n_mels);
+    let loud_opt: Vec<Option<f64>> = loud.iter().map(|&v| Some(v)).collect();
+    summary::contour(out, "loudness", &loud_opt, frame_s);
+
+    let periods = voice::glottal_periods(&audio.samples, sr, a.hop, &a.pyin);
+    out.push("jitter_local", voice::jitter_local(&periods).unwrap_or(0.0));
+    out.push(
+        "shimmer_local_db",
+        voice::shimmer_db(&periods).unwrap_or(0.0),
+    );
+    let n_fft = a.magnitude.n_bins * 2 - 2;
+    let frames = frames::centred_frames(&audio.samples, n_fft, a.hop, false);
+    let hnr: Vec<f64> = a
+        .pyin
+        .f0
+        .iter()
+        .zip(&frames)
+        .filter_map(|(f0, fr)| f0.and_then(|hz| voice::hnr_db(fr, (sr / hz).round() as usize)))
+        .collect();
+    summary::mean_std(out, "hnr_db", &hnr);
+
+    let on_voiced = |x: &[f64]| -> Vec<f64> {
+        x.iter()
+            .zip(voiced)
+            .filter(|(_, v)| **v)
+            .map(|(x, _)| *x)
+            .collect()
+    };
+    let bal = voice::spectral_balance(&a.magnitude, sr, n_fft);
+    summary::mean_std(out, "slope_0_500", &on_voiced(&bal.slope_0_500));
+    summary::mean_std(out, "slope_500_1500", &on_voiced(&bal.slope_500_1500));
+    summary::mean_std(out, "alpha_ratio", &on_voiced(&bal.alpha_ratio));
+    summary::mean_std(out, "hammarberg", &on_voiced(&bal.hammarberg));
+    for k in 1..=4.min(a.n_mfcc.saturating_sub(1)) {
+        let c = column(&a.mfcc, a.n_mfcc, k);
+        summary::mean_std(out, &format!("mfcc_voiced_{k:02}"), &on_voiced(&c));
+    }
+
+    let duration = audio.samples.len() as f64 / sr;
+    let (on, off) = voice::segment_lengths(voiced, frame_s);
+    out.push(
+        "voiced_segments_per_sec",
+        on.len() as f64 / duration.max(1e-9),
+    );
+    summary::mean_std(out, "voiced_segment_length", &on);
+    summary::mean_std(out, "unvoiced_segment_length", &off);
+    out.push(
+        "loudness_peaks_per_sec",
+        voice::peak_count(&loud) as f64 / duration.max(1e-9),
+    );
+}
+
+/// The frame means of the classic features, computed without the full analysis.
+fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     let sr = f64::from(audio.sample_rate);
     let params = StftParams {
         n_fft: cfg.n_fft,
@@ -192,7 +358,7 @@ pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     out.extend(mfcc_mean.iter().map(|v| (v / frames) as f32));
     out.extend(chroma_mean.iter().map(|v| (v / frames) as f32));
     out.extend(mel_mean.iter().map(|v| (v / frames) as f32));
-    if cfg.preset == Preset::ClassicContrast {
+    if cfg.preset != Preset::Classic {
         let contrast = spectral_contrast(&mag, sr, cfg.n_fft, 200.0, 6, 0.02);
         for k in 0..7 {
             let s: f64 = contrast.iter().map(|r| r[k]).sum();
