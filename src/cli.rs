@@ -326,6 +326,13 @@ fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Write) -> Resul
         t.cache_hits,
         first / second
     )?;
+    if let Some(kib) = peak_rss_kib() {
+        writeln!(
+            out,
+            "peak memory (VmHWM): {:.1} MiB for {n} clips",
+            kib as f64 / 1024.0
+        )?;
+    }
     if let Some(root) = corpus.root() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/librosa_features.py");
         match std::process::Command::new("python3")
@@ -358,4 +365,11 @@ fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("emoscope-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir)
+}
+
+/// The process's peak resident memory from /proc (Linux), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

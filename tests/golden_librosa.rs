@@ -198,3 +198,31 @@ fn pyin_voicing_and_f0_match() {
         }
     }
 }
+
+#[test]
+fn classic_summary_vectors_within_1e4_relative() {
+    let g = golden();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/clips");
+    let cfg = FeatureConfig::preset(Preset::ClassicContrast);
+    let names = cfg.names();
+    for (name, v) in g["clips"].as_object().unwrap() {
+        let a = audio::load(&dir.join(name), &LoadOptions::default()).unwrap();
+        let got = emoscope::features::summarise(&a, &cfg);
+        let expected: Vec<f64> = v["classic187"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(got.len(), expected.len());
+        for ((n, &g), &e) in names.iter().zip(&got).zip(&expected) {
+            // MFCC means near zero are compared absolutely (float32 dB resolution).
+            let tol = if n.starts_with("mfcc") {
+                1e-4 * e.abs().max(1.0)
+            } else {
+                1e-4 * e.abs() + 1e-12
+            };
+            assert!((f64::from(g) - e).abs() <= tol, "{name} {n}: {g} vs {e}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use super::frames::{
     SpectralShape, delta, onset_strength, rms, spectral_shape, zero_crossing_rate,
 };
 use super::mel::mel_filterbank;
-use super::pitch::{PitchParams, Pyin, pyin, yin};
+use super::pitch::{PitchParams, Pyin, yin_and_pyin};
 use super::spectral::{chroma_stft, dct_ortho, estimate_tuning, power_to_db, spectral_contrast};
 use super::stft::{Spectrogram, Stft, StftParams};
 use super::{FeatureConfig, Tuning};
@@ -101,6 +101,7 @@ pub fn analyse(audio: &Audio, cfg: &FeatureConfig) -> Analysis {
         hop: cfg.hop,
         ..PitchParams::default()
     };
+    let (yin, pyin) = yin_and_pyin(y, sr, &pitch);
     Analysis {
         sample_rate: audio.sample_rate,
         hop: cfg.hop,
@@ -117,8 +118,8 @@ pub fn analyse(audio: &Audio, cfg: &FeatureConfig) -> Analysis {
         rms: rms(y, cfg.n_fft, cfg.hop),
         shape,
         flux,
-        yin: yin(y, sr, &pitch),
-        pyin: pyin(y, sr, &pitch),
+        yin,
+        pyin,
         magnitude: mag,
     }
 }

@@ -141,8 +141,17 @@ fn argmin(x: &[f64]) -> usize {
 
 /// `librosa.yin(y, fmin=65, fmax=2093, sr=sr)`: F0 in Hz for every frame.
 pub fn yin(y: &[f32], sr: f64, p: &PitchParams) -> Vec<f64> {
-    const THRESHOLD: f64 = 0.1;
+    yin_from(&cmnd(y, sr, p), sr)
+}
+
+/// YIN and pYIN of the same signal, sharing the difference function.
+pub fn yin_and_pyin(y: &[f32], sr: f64, p: &PitchParams) -> (Vec<f64>, Pyin) {
     let c = cmnd(y, sr, p);
+    (yin_from(&c, sr), pyin_from(&c, sr, p))
+}
+
+fn yin_from(c: &Cmnd, sr: f64) -> Vec<f64> {
+    const THRESHOLD: f64 = 0.1;
     c.frames
         .iter()
         .map(|f| {
@@ -181,6 +190,10 @@ fn beta_cdf_int(x: f64, a: u32, b: u32) -> f64 {
 
 /// `librosa.pyin(y, fmin=65, fmax=2093, sr=sr)`.
 pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
+    pyin_from(&cmnd(y, sr, p), sr, p)
+}
+
+fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
     const N_THRESHOLDS: usize = 100;
     const BOLTZMANN: f64 = 2.0;
     const BINS_PER_SEMITONE: usize = 10;
@@ -188,7 +201,6 @@ pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
     const SWITCH_PROB: f64 = 0.01;
     const NO_TROUGH_PROB: f64 = 0.01;
 
-    let c = cmnd(y, sr, p);
     let n_frames = c.frames.len();
     let thresholds: Vec<f64> = (0..=N_THRESHOLDS)
         .map(|i| i as f64 / N_THRESHOLDS as f64)
@@ -201,9 +213,12 @@ pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
     // Observation probabilities: frame-major, 2·n_pitch states.
     let mut obs = vec![0.0f64; n_frames * n_states];
     let mut voiced_prob = vec![0.0f64; n_frames];
-    let boltzmann = |k: f64, n: f64| {
-        (1.0 - (-BOLTZMANN).exp()) * (-BOLTZMANN * k).exp() / (1.0 - (-BOLTZMANN * n).exp())
-    };
+    // scipy.stats.boltzmann.pmf(k, λ, N) = (1 − e^−λ)·e^(−λk) / (1 − e^(−λN)), from a table
+    // of e^(−λk) (a frame has at most max_period troughs).
+    let decay: Vec<f64> = (0..=p.frame)
+        .map(|k| (-BOLTZMANN * k as f64).exp())
+        .collect();
+    let boltzmann = |k: usize, n: usize| (1.0 - decay[1]) * decay[k] / (1.0 - decay[n]);
     for (t, f) in c.frames.iter().enumerate() {
         let shifts = parabolic_shifts(f);
         let tr = troughs(f);
@@ -217,7 +232,7 @@ pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
                 let mut pos = 0usize;
                 for (ti, &h) in heights.iter().enumerate() {
                     if h < thr {
-                        probs[ti] += boltzmann(pos as f64, n_below as f64) * bp;
+                        probs[ti] += boltzmann(pos, n_below) * bp;
                         pos += 1;
                     }
                 }
@@ -266,63 +281,88 @@ pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
         [SWITCH_PROB, 1.0 - SWITCH_PROB],
     ];
     let log_eps = eps.ln();
-    let log_obs = |t: usize, s: usize| (obs[t * n_states + s] + eps).ln();
+    // ln(obs + tiny): zero observations (most voiced bins) share ln(tiny), and all unvoiced
+    // states of a frame share one value, so only the non-zero voiced bins need a log.
+    let log_obs_row = |t: usize, out: &mut Vec<f64>| {
+        out.clear();
+        let row = &obs[t * n_states..(t + 1) * n_states];
+        out.extend(
+            row[..n_pitch]
+                .iter()
+                .map(|&o| if o == 0.0 { log_eps } else { (o + eps).ln() }),
+        );
+        let unvoiced = (row[n_pitch] + eps).ln();
+        out.extend(std::iter::repeat_n(unvoiced, n_pitch));
+    };
 
-    // log(T + tiny) for every in-band move i → j (k = j − i + half), staying or switching.
-    let log_tr: Vec<Vec<[f64; 2]>> = (0..n_pitch)
-        .map(|i| {
+    // log(T + tiny) for every in-band move into j, laid out by target: into[j][k] is the
+    // move from i = j − half + k (staying, switching).
+    let into: Vec<Vec<[f64; 2]>> = (0..n_pitch)
+        .map(|j| {
             (0..width)
                 .map(|k| {
-                    let d = k.abs_diff(half);
-                    let local = tri(d) / sums[i];
-                    [
-                        (switch[0][0] * local + eps).ln(),
-                        (switch[0][1] * local + eps).ln(),
-                    ]
+                    let i = (j + k).checked_sub(half).filter(|&i| i < n_pitch);
+                    match i {
+                        Some(i) => {
+                            let local = tri(i.abs_diff(j)) / sums[i];
+                            [
+                                (switch[0][0] * local + eps).ln(),
+                                (switch[0][1] * local + eps).ln(),
+                            ]
+                        }
+                        None => [f64::NEG_INFINITY; 2],
+                    }
                 })
                 .collect()
         })
         .collect();
-    let mut value = vec![0.0f64; n_states];
+    let mut lo_row = Vec::with_capacity(n_states);
+    log_obs_row(0, &mut lo_row);
     let p_init = (1.0 / n_states as f64 + eps).ln();
-    for (s, v) in value.iter_mut().enumerate() {
-        *v = log_obs(0, s) + p_init;
-    }
+    let mut value: Vec<f64> = lo_row.iter().map(|&l| l + p_init).collect();
     let mut ptr = vec![0u16; n_frames * n_states];
     let mut next = vec![0.0f64; n_states];
+    let mut cand = vec![0.0f64; 2 * width];
     for t in 1..n_frames {
+        log_obs_row(t, &mut lo_row);
         // Best predecessor overall (for out-of-band moves), first index on ties.
         let gbest = argmax(&value);
+        let out_of_band = value[gbest] + log_eps;
         for w in 0..2 {
             for j in 0..n_pitch {
                 let to = w * n_pitch + j;
-                let mut best_v = f64::NEG_INFINITY;
-                let mut best_i = usize::MAX;
+                let lo = j.saturating_sub(half);
+                let hi = (j + half).min(n_pitch - 1);
+                // Candidates in state order (voiced block first), as librosa's argmax scans.
+                let k0 = lo + half - j;
+                let len = hi - lo + 1;
                 for v in 0..2 {
-                    let lo = j.saturating_sub(half);
-                    let hi = (j + half).min(n_pitch - 1);
                     let which = usize::from(v != w);
-                    for i in lo..=hi {
-                        // Local row i allows j when |i − j| ≤ half.
-                        let from = v * n_pitch + i;
-                        let cand = value[from] + log_tr[i][j + half - i][which];
-                        if cand > best_v || (cand == best_v && from < best_i) {
-                            best_v = cand;
-                            best_i = from;
-                        }
+                    let src = &value[v * n_pitch + lo..=v * n_pitch + hi];
+                    let tr = &into[j][k0..k0 + len];
+                    for (c, (&x, t)) in cand[v * len..(v + 1) * len]
+                        .iter_mut()
+                        .zip(src.iter().zip(tr))
+                    {
+                        *c = x + t[which];
                     }
                 }
-                let out_of_band = value[gbest] + log_eps;
-                let gb_in_band = gbest % n_pitch >= j.saturating_sub(half)
-                    && gbest % n_pitch <= (j + half).min(n_pitch - 1);
-                if !gb_in_band
-                    && (out_of_band > best_v || (out_of_band == best_v && gbest < best_i))
-                {
-                    best_v = out_of_band;
+                let cands = &cand[..2 * len];
+                let best_v = cands.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let pos = cands.iter().position(|&c| c == best_v).unwrap_or(0);
+                let mut best_i = if pos < len {
+                    lo + pos
+                } else {
+                    n_pitch + lo + pos - len
+                };
+                let mut best = best_v;
+                let gb_in_band = (lo..=hi).contains(&(gbest % n_pitch));
+                if !gb_in_band && (out_of_band > best || (out_of_band == best && gbest < best_i)) {
+                    best = out_of_band;
                     best_i = gbest;
                 }
                 ptr[t * n_states + to] = best_i as u16;
-                next[to] = log_obs(t, to) + best_v;
+                next[to] = lo_row[to] + best;
             }
         }
         std::mem::swap(&mut value, &mut next);

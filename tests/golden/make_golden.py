@@ -14,6 +14,7 @@ soundfile 0.14.0 (Python 3.11). Every call uses librosa's defaults unless stated
   flux = onset.onset_strength(y=y, sr=sr)
   yin  = yin(y, fmin=65, fmax=2093, sr=sr)
   pyin = pyin(y, fmin=65, fmax=2093, sr=sr) -> f0 (NaN unvoiced), voiced_flag, voiced_prob
+  classic187 = frame means of mfcc, chroma, melspectrogram (power) and contrast, unrounded
 Matrices are stored frame-major (one list per frame). Floats to 7 significant digits.
 Usage: python3 tests/golden/make_golden.py > tests/golden/golden.json
 """
@@ -67,6 +68,13 @@ def clip_features(path):
         "pyin_f0": r(f0),
         "pyin_voiced": r(vflag),
         "pyin_prob": r(vprob),
+        # The classic+contrast summary vector (as the notebooks: frame means), full precision.
+        "classic187": np.hstack([
+            mfcc.mean(axis=1),
+            librosa.feature.chroma_stft(S=S, sr=sr).mean(axis=1),
+            librosa.feature.melspectrogram(y=y, sr=sr).mean(axis=1),
+            librosa.feature.spectral_contrast(S=S, sr=sr).mean(axis=1),
+        ]).astype(float).tolist(),
     }
 
 
