@@ -329,7 +329,7 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
         let gbest = argmax(&value);
         let out_of_band = value[gbest] + log_eps;
         for w in 0..2 {
-            for j in 0..n_pitch {
+            for (j, into_j) in into.iter().enumerate() {
                 let to = w * n_pitch + j;
                 let lo = j.saturating_sub(half);
                 let hi = (j + half).min(n_pitch - 1);
@@ -339,7 +339,7 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
                 for v in 0..2 {
                     let which = usize::from(v != w);
                     let src = &value[v * n_pitch + lo..=v * n_pitch + hi];
-                    let tr = &into[j][k0..k0 + len];
+                    let tr = &into_j[k0..k0 + len];
                     for (c, (&x, t)) in cand[v * len..(v + 1) * len]
                         .iter_mut()
                         .zip(src.iter().zip(tr))
