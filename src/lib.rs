@@ -8,4 +8,6 @@ pub mod audio;
 pub mod cli;
 pub mod corpus;
 pub mod features;
+pub mod jobs;
+pub mod ml;
 pub mod util;

@@ -4,8 +4,7 @@
 //! Memory stays flat: each worker loads one clip, summarises it and drops the audio.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,21 +13,7 @@ use super::{FeatureConfig, summarise};
 use crate::audio::LoadOptions;
 use crate::corpus::{Clip, ClipSource, Corpus, RavdessId};
 
-/// A shared flag that asks running work to stop.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
+pub use crate::jobs::CancelToken;
 
 /// Extraction was cancelled before it finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -1,5 +1,7 @@
 //! The headless command line: clap subcommands over the library.
 
+pub mod train;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -100,6 +102,23 @@ pub enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Train and evaluate a classifier: speaker-independent folds, live progress, scores.
+    Train(train::TrainArgs),
+    /// Classify WAV files with a saved model.
+    Classify {
+        /// A model saved by `emoscope train --save`.
+        #[arg(long, value_name = "FILE")]
+        model: PathBuf,
+        /// Treat the files as one speaker's clips (needed by per-speaker-normalised models).
+        #[arg(long)]
+        same_speaker: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// WAV files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Print speed figures (never asserted in tests).
     Bench {
         #[arg(value_enum)]
@@ -154,6 +173,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let n = write_synthetic(&dir, cli.corpus.seed, &actors, &emotions, limit)?;
             writeln!(out, "wrote {n} clips to {}", dir.display())?;
         }
+        Some(Command::Train(args)) => {
+            let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
+            train::train(&corpus, &args, out)?;
+        }
+        Some(Command::Classify {
+            model,
+            same_speaker,
+            json,
+            files,
+        }) => classify(&model, &files, same_speaker, json, &cli.corpus, out)?,
         Some(Command::Bench { what, clips }) => match what {
             BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
             BenchTarget::Features => bench_features(&cli.corpus, clips, out)?,
@@ -372,4 +401,54 @@ fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `emoscope classify`: loads the model, extracts each file as the model was trained, prints
+/// the emotion and the class probabilities.
+fn classify(
+    model: &Path,
+    files: &[PathBuf],
+    same_speaker: bool,
+    json: bool,
+    args: &CorpusArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let m = crate::ml::persist::SavedModel::load(model)?;
+    let opts = LoadOptions {
+        max_seconds: args.max_seconds,
+        ..m.load_options()
+    };
+    let audio: Vec<_> = files
+        .iter()
+        .map(|f| crate::audio::load(f, &opts))
+        .collect::<Result<_, _>>()?;
+    let results = m.classify(&audio, same_speaker)?;
+    if json {
+        let rows: Vec<serde_json::Value> = files
+            .iter()
+            .zip(&results)
+            .map(|(f, (e, p))| {
+                let probs: serde_json::Map<String, serde_json::Value> = m
+                    .classes
+                    .iter()
+                    .zip(p)
+                    .map(|(c, v)| (c.name().to_string(), serde_json::json!(v)))
+                    .collect();
+                serde_json::json!({"file": f.display().to_string(), "emotion": e.name(), "probabilities": probs})
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)?;
+    } else {
+        for (f, (e, p)) in files.iter().zip(&results) {
+            let probs: Vec<String> = m
+                .classes
+                .iter()
+                .zip(p)
+                .map(|(c, v)| format!("{} {:.2}", c.short(), v))
+                .collect();
+            writeln!(out, "{}: {}  [{}]", f.display(), e, probs.join(", "))?;
+        }
+    }
+    Ok(())
 }

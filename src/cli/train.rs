@@ -1,0 +1,261 @@
+//! `emoscope train`: extract (cached), run an experiment with live progress, print scores.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::features::extract::{CancelToken, FeatureCache, FeatureTable, extract_corpus};
+use crate::features::{FeatureConfig, Preset};
+use crate::ml::dataset::Dataset;
+use crate::ml::experiment::{ExperimentSpec, JobEvent, Report, run};
+use crate::ml::grid::build_grid;
+use crate::ml::metrics::Confusion;
+use crate::ml::protocol::Protocol;
+
+/// Options of `emoscope train`.
+#[derive(Debug, Clone, Args)]
+pub struct TrainArgs {
+    /// Feature preset.
+    #[arg(long, value_enum, default_value_t = Preset::Classic)]
+    pub preset: Preset,
+    /// Model family: svm, knn, rf, logreg, nb, majority.
+    #[arg(long, default_value = "svm")]
+    pub model: String,
+    /// Hyperparameter values to search, e.g. --grid c=0.1,1,10 --grid gamma=scale,0.01.
+    #[arg(long = "grid", value_name = "KEY=V1,V2")]
+    pub grid: Vec<String>,
+    /// actor-kfold:K (default, speaker-independent), loso, holdout:21-24, random:0.2 or
+    /// kfold:K (both speaker-dependent).
+    #[arg(long, default_value = "actor-kfold:5")]
+    pub protocol: String,
+    /// Oversample minority classes with SMOTE on each training set.
+    #[arg(long)]
+    pub smote: bool,
+    /// SMOTE neighbours.
+    #[arg(long, default_value_t = 5)]
+    pub smote_k: usize,
+    /// Z-score each actor's clips with that actor's own statistics.
+    #[arg(long)]
+    pub speaker_norm: bool,
+    /// Inner folds (grouped by actor) of the grid search.
+    #[arg(long, default_value_t = 3)]
+    pub inner_folds: usize,
+    /// Seed for the split, SMOTE and the models.
+    #[arg(long = "train-seed", default_value_t = 0)]
+    pub train_seed: u64,
+    /// Save the final model (fitted on all clips) as RON, e.g. models/svm.ron.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the fold of every clip (file,fold) as CSV, for peer scripts.
+    #[arg(long, value_name = "FILE")]
+    pub export_folds: Option<PathBuf>,
+    /// Write the feature table used as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub export_features: Option<PathBuf>,
+    /// Do not read or write the feature cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl TrainArgs {
+    pub fn spec(&self) -> Result<ExperimentSpec> {
+        let grid = build_grid(&self.model, &self.grid).map_err(anyhow::Error::msg)?;
+        let protocol: Protocol = self.protocol.parse()?;
+        Ok(ExperimentSpec {
+            grid,
+            protocol,
+            smote_k: self.smote.then_some(self.smote_k),
+            speaker_norm: self.speaker_norm,
+            inner_folds: self.inner_folds,
+            seed: self.train_seed,
+        })
+    }
+}
+
+/// Extracts the features of `corpus` with a progress line on stderr when it is a terminal.
+pub fn features_for(
+    corpus: &crate::corpus::Corpus,
+    preset: Preset,
+    no_cache: bool,
+) -> Result<FeatureTable> {
+    let cfg = FeatureConfig::preset(preset);
+    let cache = (!no_cache).then(|| FeatureCache::new(FeatureCache::default_dir()));
+    let tty = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if tty && (done.is_multiple_of(10) || done == total) {
+            eprint!("\rextracting {preset}: {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let table = extract_corpus(corpus, &cfg, cache.as_ref(), &CancelToken::new(), &progress)?;
+    for (loc, err) in &table.failures {
+        eprintln!("skipped {loc}: {err}");
+    }
+    Ok(table)
+}
+
+pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Write) -> Result<()> {
+    let spec = args.spec()?;
+    let table = features_for(corpus, args.preset, args.no_cache)?;
+    if let Some(path) = &args.export_features {
+        crate::util::write_atomic(path, table.to_csv().as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let ds = Dataset::from_table(&table)?;
+    if let Some(path) = &args.export_folds {
+        let folds = spec.protocol.clone().with_seed(spec.seed).folds(&ds)?;
+        let mut csv = String::from("file,fold\n");
+        let mut fold_of = vec![0usize; ds.len()];
+        for (f, fold) in folds.iter().enumerate() {
+            for &i in &fold.test {
+                fold_of[i] = f;
+            }
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            csv.push_str(&format!("{},{}\n", row.location, fold_of[i]));
+        }
+        crate::util::write_atomic(path, csv.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !spec.protocol.speaker_independent() {
+        eprintln!(
+            "note: {} shares speakers between training and test (speaker-dependent); scores will be optimistic",
+            spec.protocol
+        );
+    }
+    let tty = std::io::stderr().is_terminal();
+    let events = |e: JobEvent| match e {
+        JobEvent::Progress { done, total, stage } if tty => {
+            eprint!("\r\x1b[2K[{done}/{total}] {stage}");
+        }
+        JobEvent::FoldDone {
+            fold,
+            of,
+            scores_so_far,
+            ..
+        } => {
+            if tty {
+                eprint!("\r\x1b[2K");
+            }
+            eprintln!(
+                "fold {}/{of} done: pooled so far acc {:.3} UAR {:.3}",
+                fold + 1,
+                scores_so_far.accuracy,
+                scores_so_far.uar
+            );
+        }
+        _ => {}
+    };
+    let report = run(&ds, &spec, &CancelToken::new(), &events)?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        print_report(&report, args.preset, out)?;
+    }
+    if let Some(path) = &args.save {
+        let saved = crate::ml::persist::train_final(
+            &ds,
+            &spec,
+            &FeatureConfig::preset(args.preset),
+            &report,
+            corpus,
+        )?;
+        saved.save(path)?;
+        writeln!(out, "saved model to {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// The confusion matrix as a text table (rows = truth, columns = prediction).
+pub fn confusion_table(c: &Confusion, classes: &[crate::corpus::Emotion]) -> String {
+    let mut s = String::from("true\\pred");
+    for e in classes {
+        s.push_str(&format!(" {:>4}", e.short()));
+    }
+    s.push_str("  recall\n");
+    let norm = c.row_normalised();
+    for (t, e) in classes.iter().enumerate() {
+        s.push_str(&format!("{:>9}", e.short()));
+        for p in 0..classes.len() {
+            s.push_str(&format!(" {:>4}", c.get(t, p)));
+        }
+        s.push_str(&format!("  {:>6.3}\n", norm[t * c.n + t]));
+    }
+    s
+}
+
+pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<()> {
+    let s = &r.scores;
+    let models: Vec<String> = {
+        let mut m: Vec<String> = r.folds.iter().map(|f| f.chosen.to_string()).collect();
+        m.sort();
+        m.dedup();
+        m
+    };
+    writeln!(
+        out,
+        "preset {preset}, protocol {}, {} folds, seed {}",
+        r.spec.protocol,
+        r.folds.len(),
+        r.spec.seed
+    )?;
+    writeln!(
+        out,
+        "pipeline: scaler{}{} -> {}",
+        if r.spec.speaker_norm {
+            " + speaker z-norm"
+        } else {
+            ""
+        },
+        r.spec
+            .smote_k
+            .map_or(String::new(), |k| format!(" + SMOTE(k={k})")),
+        models.join(" | ")
+    )?;
+    writeln!(
+        out,
+        "accuracy {:.3}  UAR {:.3}  macro-P {:.3}  macro-F1 {:.3}  ({:.1} s)",
+        s.accuracy, s.uar, s.macro_precision, s.macro_f1, r.seconds
+    )?;
+    for (sex, sc) in &r.by_sex {
+        writeln!(
+            out,
+            "  {sex:<6} accuracy {:.3}  UAR {:.3}",
+            sc.accuracy, sc.uar
+        )?;
+    }
+    writeln!(out, "class      precision recall  f1     support")?;
+    for (e, c) in r.classes.iter().zip(&s.per_class) {
+        writeln!(
+            out,
+            "{:<10} {:>9.3} {:>6.3} {:>6.3} {:>7}",
+            e.name(),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        )?;
+    }
+    write!(out, "{}", confusion_table(&r.pooled, &r.classes))?;
+    if r.spec.grid.len() > 1 {
+        for f in &r.folds {
+            writeln!(
+                out,
+                "fold {}: chose {} (inner UAR {:.3}), test UAR {:.3}",
+                f.fold + 1,
+                f.chosen,
+                f.inner_uar.unwrap_or(0.0),
+                f.scores.uar
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,413 @@
+//! An experiment: a protocol's folds, each fitted leakage-safe (scaler, SMOTE and the grid
+//! search see training rows only), run on rayon, reporting typed events.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::dataset::Dataset;
+use super::metrics::{Confusion, Scores};
+use super::models::{self, FitError, ModelSpec};
+use super::protocol::{Fold, Protocol, ProtocolError};
+use super::scale::{StandardScaler, normalise_per_group};
+use super::smote::{SmoteError, smote};
+use crate::corpus::{Emotion, RavdessId, Sex};
+use crate::jobs::CancelToken;
+use crate::util::derive_seed;
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentSpec {
+    /// Candidate models (one = no search); the grid search picks one per outer fold.
+    pub grid: Vec<ModelSpec>,
+    pub protocol: Protocol,
+    /// SMOTE with this many neighbours on each training set, if set.
+    pub smote_k: Option<usize>,
+    /// Z-score each actor's clips with that actor's own statistics (label-free).
+    pub speaker_norm: bool,
+    /// Inner folds (grouped by actor) for the grid search.
+    pub inner_folds: usize,
+    /// Seeds the protocol, SMOTE and the models.
+    pub seed: u64,
+}
+
+/// One outer fold's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldResult {
+    pub fold: usize,
+    pub chosen: ModelSpec,
+    /// Mean inner-fold UAR of the chosen model (None without a search).
+    pub inner_uar: Option<f64>,
+    pub test_rows: Vec<usize>,
+    pub predictions: Vec<usize>,
+    pub probabilities: Vec<Vec<f64>>,
+    pub confusion: Confusion,
+    pub scores: Scores,
+    pub fit_seconds: f64,
+}
+
+/// The finished experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub spec: ExperimentSpec,
+    pub classes: Vec<Emotion>,
+    pub ids: Vec<RavdessId>,
+    pub folds: Vec<FoldResult>,
+    /// All folds' test predictions pooled.
+    pub pooled: Confusion,
+    pub scores: Scores,
+    pub by_sex: Vec<(Sex, Scores)>,
+    pub seconds: f64,
+}
+
+impl Report {
+    /// (row, truth, prediction) over all folds.
+    pub fn predictions(&self) -> Vec<(usize, usize, usize)> {
+        let mut v: Vec<(usize, usize, usize)> = Vec::new();
+        for f in &self.folds {
+            for (&r, &p) in f.test_rows.iter().zip(&f.predictions) {
+                v.push((r, self.truth(r), p));
+            }
+        }
+        v.sort_unstable();
+        v
+    }
+
+    fn truth(&self, row: usize) -> usize {
+        self.classes
+            .iter()
+            .position(|&c| c == self.ids[row].emotion)
+            .unwrap_or(0)
+    }
+}
+
+/// What a job reports, in order: `Started`, then `Progress` and `FoldDone` as work
+/// completes, then exactly one of `Finished`, `Failed`, `Cancelled`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEvent {
+    Started {
+        total: usize,
+    },
+    Progress {
+        done: usize,
+        total: usize,
+        stage: String,
+    },
+    FoldDone {
+        fold: usize,
+        of: usize,
+        confusion_so_far: Confusion,
+        scores_so_far: Scores,
+    },
+    Finished(Box<Report>),
+    Failed(String),
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ExperimentError {
+    #[error("{0}")]
+    Protocol(#[from] ProtocolError),
+    #[error("{0}")]
+    Smote(#[from] SmoteError),
+    #[error("{0}")]
+    Fit(#[from] FitError),
+    #[error("no model to train (empty grid)")]
+    EmptyGrid,
+    #[error("fold {0} has no training rows")]
+    EmptyTrain(usize),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Scales (fit on `train` only), optionally SMOTEs, fits `spec`, predicts `test`.
+#[allow(clippy::too_many_arguments)]
+fn fit_and_predict(
+    ds: &Dataset,
+    x: &[f64],
+    train: &[usize],
+    test: &[usize],
+    spec: &ModelSpec,
+    smote_k: Option<usize>,
+    seed: u64,
+) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
+    let d = ds.n_features;
+    let gather = |idx: &[usize]| -> Vec<f64> {
+        let mut m = Vec::with_capacity(idx.len() * d);
+        for &i in idx {
+            m.extend_from_slice(&x[i * d..(i + 1) * d]);
+        }
+        m
+    };
+    let mut xtr = gather(train);
+    let mut ytr = ds.labels(train);
+    let scaler = StandardScaler::fit(&xtr, d);
+    scaler.transform(&mut xtr);
+    if let Some(k) = smote_k {
+        let name = |c: usize| ds.classes.get(c).map_or(c.to_string(), |e| e.to_string());
+        (xtr, ytr) = smote(&xtr, &ytr, d, k, derive_seed(seed, 7), &name)?;
+    }
+    let model = models::fit(
+        &spec.with_seed(derive_seed(seed, 11)),
+        &xtr,
+        &ytr,
+        d,
+        ds.n_classes(),
+    )?;
+    let mut xte = gather(test);
+    scaler.transform(&mut xte);
+    Ok(model.predict(&xte, d)?)
+}
+
+/// Inner folds over the training rows, grouped by actor (at most `k`, at least 2 actors).
+fn inner_folds(ds: &Dataset, train: &[usize], k: usize) -> Vec<Fold> {
+    let mut actors: Vec<u8> = train.iter().map(|&i| ds.actor(i).number()).collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let k = k.min(actors.len());
+    if k < 2 {
+        return Vec::new();
+    }
+    (0..k)
+        .map(|f| {
+            let (test, tr): (Vec<usize>, Vec<usize>) = train.iter().partition(|&&i| {
+                actors
+                    .iter()
+                    .position(|&a| a == ds.actor(i).number())
+                    .unwrap_or(0)
+                    % k
+                    == f
+            });
+            Fold { train: tr, test }
+        })
+        .collect()
+}
+
+/// Runs an experiment, reporting events; returns the report (also sent as `Finished`).
+pub fn run(
+    ds: &Dataset,
+    spec: &ExperimentSpec,
+    cancel: &CancelToken,
+    events: &(dyn Fn(JobEvent) + Sync),
+) -> Result<Report, ExperimentError> {
+    let result = run_inner(ds, spec, cancel, events);
+    match &result {
+        Ok(r) => events(JobEvent::Finished(Box::new(r.clone()))),
+        Err(ExperimentError::Cancelled) => events(JobEvent::Cancelled),
+        Err(e) => events(JobEvent::Failed(e.to_string())),
+    }
+    result
+}
+
+fn run_inner(
+    ds: &Dataset,
+    spec: &ExperimentSpec,
+    cancel: &CancelToken,
+    events: &(dyn Fn(JobEvent) + Sync),
+) -> Result<Report, ExperimentError> {
+    libsvm_rs::set_quiet(true);
+    let start = Instant::now();
+    if spec.grid.is_empty() {
+        return Err(ExperimentError::EmptyGrid);
+    }
+    let folds = spec.protocol.clone().with_seed(spec.seed).folds(ds)?;
+    for (i, f) in folds.iter().enumerate() {
+        if f.train.is_empty() {
+            return Err(ExperimentError::EmptyTrain(i));
+        }
+    }
+    let mut x = ds.x.clone();
+    if spec.speaker_norm {
+        let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+        normalise_per_group(&mut x, ds.n_features, &groups);
+    }
+    let searching = spec.grid.len() > 1;
+    let per_fold = if searching {
+        spec.grid.len() * spec.inner_folds.max(2) + 1
+    } else {
+        1
+    };
+    let total = folds.len() * per_fold;
+    events(JobEvent::Started { total });
+    // Progress is counted and sent under one lock, so `done` arrives in order.
+    let done = Mutex::new(0usize);
+    let tick = |stage: String| {
+        let mut d = done.lock().unwrap_or_else(|e| e.into_inner());
+        *d += 1;
+        events(JobEvent::Progress {
+            done: *d,
+            total,
+            stage,
+        });
+    };
+    let so_far = Mutex::new((Confusion::new(ds.n_classes()), 0usize));
+
+    let results: Result<Vec<FoldResult>, ExperimentError> = folds
+        .par_iter()
+        .enumerate()
+        .map(|(fi, fold)| {
+            let fold_seed = derive_seed(spec.seed, fi as u64);
+            let t0 = Instant::now();
+            let (chosen, inner_uar) = if searching {
+                let inner = inner_folds(ds, &fold.train, spec.inner_folds.max(2));
+                let scores: Result<Vec<f64>, ExperimentError> = spec
+                    .grid
+                    .par_iter()
+                    .map(|candidate| {
+                        let mut uars = Vec::new();
+                        for (ii, f) in inner.iter().enumerate() {
+                            if cancel.is_cancelled() {
+                                return Err(ExperimentError::Cancelled);
+                            }
+                            let pred = fit_and_predict(
+                                ds,
+                                &x,
+                                &f.train,
+                                &f.test,
+                                candidate,
+                                spec.smote_k,
+                                derive_seed(fold_seed, 100 + ii as u64),
+                            )?;
+                            let p: Vec<usize> = pred.iter().map(|p| p.0).collect();
+                            uars.push(
+                                Confusion::from_predictions(
+                                    ds.n_classes(),
+                                    &ds.labels(&f.test),
+                                    &p,
+                                )
+                                .scores()
+                                .uar,
+                            );
+                            tick(format!("fold {} search {candidate}", fi + 1));
+                        }
+                        Ok(uars.iter().sum::<f64>() / uars.len().max(1) as f64)
+                    })
+                    .collect();
+                let scores = scores?;
+                let best =
+                    (0..scores.len()).fold(0, |b, i| if scores[i] > scores[b] { i } else { b });
+                (spec.grid[best].clone(), Some(scores[best]))
+            } else {
+                (spec.grid[0].clone(), None)
+            };
+            if cancel.is_cancelled() {
+                return Err(ExperimentError::Cancelled);
+            }
+            let pred = fit_and_predict(
+                ds,
+                &x,
+                &fold.train,
+                &fold.test,
+                &chosen,
+                spec.smote_k,
+                fold_seed,
+            )?;
+            let predictions: Vec<usize> = pred.iter().map(|p| p.0).collect();
+            let confusion =
+                Confusion::from_predictions(ds.n_classes(), &ds.labels(&fold.test), &predictions);
+            tick(format!("fold {} fitted {chosen}", fi + 1));
+            {
+                let mut guard = so_far.lock().unwrap_or_else(|e| e.into_inner());
+                guard.0.merge(&confusion);
+                guard.1 += 1;
+                events(JobEvent::FoldDone {
+                    fold: fi,
+                    of: folds.len(),
+                    confusion_so_far: guard.0.clone(),
+                    scores_so_far: guard.0.scores(),
+                });
+            }
+            Ok(FoldResult {
+                fold: fi,
+                scores: confusion.scores(),
+                chosen,
+                inner_uar,
+                test_rows: fold.test.clone(),
+                predictions,
+                probabilities: pred.into_iter().map(|p| p.1).collect(),
+                confusion,
+                fit_seconds: t0.elapsed().as_secs_f64(),
+            })
+        })
+        .collect();
+    let folds = results?;
+    let mut pooled = Confusion::new(ds.n_classes());
+    for f in &folds {
+        pooled.merge(&f.confusion);
+    }
+    let mut by_sex = Vec::new();
+    for sex in [Sex::Male, Sex::Female] {
+        let mut c = Confusion::new(ds.n_classes());
+        for f in &folds {
+            for (&r, &p) in f.test_rows.iter().zip(&f.predictions) {
+                if ds.sex(r) == sex {
+                    c.add(ds.y[r], p);
+                }
+            }
+        }
+        if c.total() > 0 {
+            by_sex.push((sex, c.scores()));
+        }
+    }
+    Ok(Report {
+        spec: spec.clone(),
+        classes: ds.classes.clone(),
+        ids: ds.ids.clone(),
+        scores: pooled.scores(),
+        pooled,
+        by_sex,
+        folds,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// McNemar and paired fold tests between two reports over the same folds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub accuracy_a: f64,
+    pub accuracy_b: f64,
+    pub mcnemar_p: f64,
+    /// Sign-flip permutation test over per-fold UAR differences.
+    pub fold_uar_p: f64,
+}
+
+/// Compares two reports made on the same dataset and folds.
+pub fn compare(a: &Report, b: &Report) -> Option<Comparison> {
+    if a.folds.len() != b.folds.len() || a.ids != b.ids {
+        return None;
+    }
+    let (pa, pb) = (a.predictions(), b.predictions());
+    if pa.len() != pb.len() {
+        return None;
+    }
+    let (mut ab, mut ba) = (0u64, 0u64);
+    for (x, y) in pa.iter().zip(&pb) {
+        if x.0 != y.0 {
+            return None;
+        }
+        let (ra, rb) = (x.1 == x.2, y.1 == y.2);
+        if ra && !rb {
+            ab += 1;
+        } else if !ra && rb {
+            ba += 1;
+        }
+    }
+    let mut fa = a.folds.clone();
+    let mut fb = b.folds.clone();
+    fa.sort_by_key(|f| f.fold);
+    fb.sort_by_key(|f| f.fold);
+    let diffs: Vec<f64> = fa
+        .iter()
+        .zip(&fb)
+        .map(|(x, y)| x.scores.uar - y.scores.uar)
+        .collect();
+    Some(Comparison {
+        accuracy_a: a.scores.accuracy,
+        accuracy_b: b.scores.accuracy,
+        mcnemar_p: super::metrics::mcnemar_exact(ab, ba),
+        fold_uar_p: super::metrics::paired_permutation(&diffs, a.spec.seed),
+    })
+}

@@ -1,0 +1,11 @@
+//! Classification: datasets, scaling, SMOTE, models, protocols, metrics, experiments.
+
+pub mod dataset;
+pub mod experiment;
+pub mod grid;
+pub mod metrics;
+pub mod models;
+pub mod persist;
+pub mod protocol;
+pub mod scale;
+pub mod smote;

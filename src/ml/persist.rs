@@ -1,0 +1,230 @@
+//! Saved models: the whole fitted pipeline — feature configuration, scaler, per-speaker
+//! normalisation policy, classifier, label set, provenance and cross-validated scores — as
+//! RON in `models/`. Loading it back classifies new clips with exactly the extraction the
+//! model was trained with.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::dataset::Dataset;
+use super::experiment::{ExperimentSpec, Report};
+use super::metrics::Scores;
+use super::models::{self, Model, ModelSpec};
+use super::scale::{StandardScaler, normalise_per_group};
+use super::smote::smote;
+use crate::audio::{Audio, LoadOptions};
+use crate::corpus::{Corpus, Emotion};
+use crate::features::{FeatureConfig, summarise};
+use crate::util::derive_seed;
+
+/// The saved-model format version this build writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// Where a model came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub corpus: String,
+    pub clips: usize,
+    pub protocol: String,
+    pub seed: u64,
+    /// Pooled cross-validated scores of the experiment that chose this model.
+    pub cv_scores: Scores,
+    pub emoscope_version: String,
+}
+
+/// A trained pipeline.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedModel {
+    pub format: u32,
+    pub features: FeatureConfig,
+    pub speaker_norm: bool,
+    pub smote_k: Option<usize>,
+    pub scaler: StandardScaler,
+    pub classes: Vec<Emotion>,
+    pub spec: ModelSpec,
+    pub model: Model,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Error)]
+pub enum PersistError {
+    #[error("{path}: cannot read: {why}", path = .0.display(), why = .1)]
+    Read(std::path::PathBuf, String),
+    #[error("{path}: not a valid emoscope model (corrupt or truncated?): {why}", path = .0.display(), why = .1)]
+    Parse(std::path::PathBuf, String),
+    #[error("{path}: model format {v} is not supported by this build (reads format {FORMAT})", path = .0.display(), v = .1)]
+    Format(std::path::PathBuf, u32),
+    #[error("{path}: cannot write: {why}", path = .0.display(), why = .1)]
+    Write(std::path::PathBuf, String),
+    #[error("{0}")]
+    Train(String),
+    #[error(
+        "the model uses per-speaker normalisation: classify several clips of one speaker together (--same-speaker)"
+    )]
+    NeedsSpeakerClips,
+    #[error("{0}")]
+    Audio(#[from] crate::audio::AudioError),
+    #[error("the clip's features have {got} values, the model expects {want}")]
+    Dimension { got: usize, want: usize },
+}
+
+/// Fits the final model on every clip with the experiment's pipeline. With a grid, the
+/// hyperparameters chosen most often across the outer folds are used (first in grid order on
+/// ties).
+pub fn train_final(
+    ds: &Dataset,
+    spec: &ExperimentSpec,
+    features: &FeatureConfig,
+    report: &Report,
+    corpus: &Corpus,
+) -> Result<SavedModel, PersistError> {
+    let chosen = spec
+        .grid
+        .iter()
+        .max_by_key(|g| {
+            let votes = report.folds.iter().filter(|f| &f.chosen == *g).count();
+            // Prefer earlier grid points on ties: max_by_key keeps the last maximum, so rank by
+            // (votes, reverse position).
+            (
+                votes,
+                usize::MAX - spec.grid.iter().position(|x| x == *g).unwrap_or(0),
+            )
+        })
+        .cloned()
+        .ok_or_else(|| PersistError::Train("empty grid".into()))?;
+    let d = ds.n_features;
+    let mut x = ds.x.clone();
+    if spec.speaker_norm {
+        let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+        normalise_per_group(&mut x, d, &groups);
+    }
+    let scaler = StandardScaler::fit(&x, d);
+    scaler.transform(&mut x);
+    let mut y = ds.y.clone();
+    if let Some(k) = spec.smote_k {
+        let name = |c: usize| ds.classes.get(c).map_or(c.to_string(), |e| e.to_string());
+        (x, y) = smote(&x, &y, d, k, derive_seed(spec.seed, 7), &name)
+            .map_err(|e| PersistError::Train(e.to_string()))?;
+    }
+    let model = models::fit(
+        &chosen.with_seed(derive_seed(spec.seed, 11)),
+        &x,
+        &y,
+        d,
+        ds.n_classes(),
+    )
+    .map_err(|e| PersistError::Train(e.to_string()))?;
+    Ok(SavedModel {
+        format: FORMAT,
+        features: features.clone(),
+        speaker_norm: spec.speaker_norm,
+        smote_k: spec.smote_k,
+        scaler,
+        classes: ds.classes.clone(),
+        spec: chosen,
+        model,
+        provenance: Provenance {
+            corpus: corpus.spec.to_string(),
+            clips: ds.len(),
+            protocol: spec.protocol.to_string(),
+            seed: spec.seed,
+            cv_scores: report.scores.clone(),
+            emoscope_version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+    })
+}
+
+impl SavedModel {
+    /// Writes the model as RON, atomically (a failed save leaves any previous file intact).
+    pub fn save(&self, path: &Path) -> Result<(), PersistError> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|e| PersistError::Write(path.into(), e.to_string()))?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| PersistError::Write(path.into(), e.to_string()))?;
+        }
+        crate::util::write_atomic(path, text.as_bytes())
+            .map_err(|e| PersistError::Write(path.into(), e.to_string()))
+    }
+
+    /// Reads a model; every failure names the file.
+    pub fn load(path: &Path) -> Result<SavedModel, PersistError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PersistError::Read(path.into(), e.to_string()))?;
+        #[derive(Deserialize)]
+        struct Header {
+            format: u32,
+        }
+        // Check the version first, so a newer file says so rather than failing to parse.
+        if let Ok(h) = ron::Options::default()
+            .without_recursion_limit()
+            .from_str::<Header>(&text)
+            .or_else(|_| ron::from_str::<Header>(&text))
+            && h.format != FORMAT
+        {
+            return Err(PersistError::Format(path.into(), h.format));
+        }
+        let m: SavedModel = ron::Options::default()
+            .without_recursion_limit()
+            .from_str(&text)
+            .map_err(|e| PersistError::Parse(path.into(), e.to_string()))?;
+        if m.format != FORMAT {
+            return Err(PersistError::Format(path.into(), m.format));
+        }
+        Ok(m)
+    }
+
+    /// Feature vectors of clips, with the model's own extraction settings.
+    pub fn features_of(&self, audio: &Audio) -> Vec<f64> {
+        summarise(audio, &self.features)
+            .into_iter()
+            .map(f64::from)
+            .collect()
+    }
+
+    /// Classifies clips. With per-speaker normalisation the clips must all be one speaker's
+    /// (`same_speaker`), whose statistics are taken from the clips themselves.
+    pub fn classify(
+        &self,
+        clips: &[Audio],
+        same_speaker: bool,
+    ) -> Result<Vec<(Emotion, Vec<f64>)>, PersistError> {
+        let d = self.scaler.mean.len();
+        let mut x = Vec::with_capacity(clips.len() * d);
+        for a in clips {
+            let v = self.features_of(a);
+            if v.len() != d {
+                return Err(PersistError::Dimension {
+                    got: v.len(),
+                    want: d,
+                });
+            }
+            x.extend(v);
+        }
+        if self.speaker_norm {
+            if !same_speaker {
+                return Err(PersistError::NeedsSpeakerClips);
+            }
+            normalise_per_group(&mut x, d, &vec![0; clips.len()]);
+        }
+        self.scaler.transform(&mut x);
+        let pred = self
+            .model
+            .predict(&x, d)
+            .map_err(|e| PersistError::Train(e.to_string()))?;
+        Ok(pred
+            .into_iter()
+            .map(|(c, p)| (self.classes.get(c).copied().unwrap_or(Emotion::Neutral), p))
+            .collect())
+    }
+
+    /// Load options that give the audio the model's analysis rate.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            target_rate: self.features.sample_rate,
+            ..LoadOptions::default()
+        }
+    }
+}

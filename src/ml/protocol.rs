@@ -1,0 +1,246 @@
+//! Evaluation protocols: which rows train and which test. The only place that splits.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::dataset::Dataset;
+use crate::corpus::Sex;
+
+/// A train/test protocol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// Stratified random hold-out of this fraction (speakers shared: speaker-dependent).
+    Random { test_fraction: f64, seed: u64 },
+    /// Stratified k-fold over clips (speakers shared: speaker-dependent).
+    StratifiedKFold { k: usize, seed: u64 },
+    /// k folds of whole actors, each fold balanced by sex (speaker-independent).
+    ActorKFold { k: usize },
+    /// Leave one speaker out: one fold per actor (speaker-independent).
+    Loso,
+    /// Train on every actor but these, test on these (speaker-independent).
+    Holdout { test_actors: Vec<u8> },
+}
+
+/// One train/test split, as row indices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fold {
+    pub train: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ProtocolError {
+    #[error("{0} needs at least {1} actors, the data has {2}")]
+    TooFewActors(String, usize, usize),
+    #[error("hold-out actors {0:?} are not in the data")]
+    NoTestActors(Vec<u8>),
+    #[error("hold-out leaves no training actors")]
+    NoTrainActors,
+    #[error("bad protocol '{0}': {1}")]
+    Parse(String, String),
+}
+
+impl Protocol {
+    /// Whether no speaker appears on both sides of a split.
+    pub fn speaker_independent(&self) -> bool {
+        !matches!(
+            self,
+            Protocol::Random { .. } | Protocol::StratifiedKFold { .. }
+        )
+    }
+
+    /// The folds of this protocol over `ds`.
+    pub fn folds(&self, ds: &Dataset) -> Result<Vec<Fold>, ProtocolError> {
+        let n = ds.len();
+        let mut actors: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+        actors.sort_unstable();
+        actors.dedup();
+        let by_fold = |fold_of_actor: &dyn Fn(u8) -> usize, k: usize| -> Vec<Fold> {
+            (0..k)
+                .map(|f| {
+                    let (test, train): (Vec<usize>, Vec<usize>) =
+                        (0..n).partition(|&i| fold_of_actor(ds.actor(i).number()) == f);
+                    Fold { train, test }
+                })
+                .collect()
+        };
+        match self {
+            Protocol::Loso => {
+                if actors.len() < 2 {
+                    return Err(ProtocolError::TooFewActors(
+                        self.to_string(),
+                        2,
+                        actors.len(),
+                    ));
+                }
+                let pos = |a: u8| actors.iter().position(|&x| x == a).unwrap_or(0);
+                Ok(by_fold(&pos, actors.len()))
+            }
+            Protocol::ActorKFold { k } => {
+                if *k < 2 || actors.len() < *k {
+                    return Err(ProtocolError::TooFewActors(
+                        self.to_string(),
+                        (*k).max(2),
+                        actors.len(),
+                    ));
+                }
+                // Males round-robin, then females continuing, so folds balance by sex.
+                let mut assign: Vec<(u8, usize)> = Vec::new();
+                let mut next = 0usize;
+                for sex in [Sex::Male, Sex::Female] {
+                    for &a in actors
+                        .iter()
+                        .filter(|&&a| crate::corpus::Actor::new(a).is_some_and(|x| x.sex() == sex))
+                    {
+                        assign.push((a, next % k));
+                        next += 1;
+                    }
+                }
+                let fold = |a: u8| assign.iter().find(|(x, _)| *x == a).map_or(0, |(_, f)| *f);
+                Ok(by_fold(&fold, *k))
+            }
+            Protocol::Holdout { test_actors } => {
+                let (test, train): (Vec<usize>, Vec<usize>) =
+                    (0..n).partition(|&i| test_actors.contains(&ds.actor(i).number()));
+                if test.is_empty() {
+                    return Err(ProtocolError::NoTestActors(test_actors.clone()));
+                }
+                if train.is_empty() {
+                    return Err(ProtocolError::NoTrainActors);
+                }
+                Ok(vec![Fold { train, test }])
+            }
+            Protocol::Random {
+                test_fraction,
+                seed,
+            } => {
+                let mut rng = ChaCha8Rng::seed_from_u64(*seed);
+                let (mut train, mut test) = (Vec::new(), Vec::new());
+                for c in 0..ds.n_classes() {
+                    let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
+                    idx.shuffle(&mut rng);
+                    let n_test = ((idx.len() as f64) * test_fraction).round() as usize;
+                    test.extend_from_slice(&idx[..n_test.min(idx.len())]);
+                    train.extend_from_slice(&idx[n_test.min(idx.len())..]);
+                }
+                train.sort_unstable();
+                test.sort_unstable();
+                Ok(vec![Fold { train, test }])
+            }
+            Protocol::StratifiedKFold { k, seed } => {
+                let mut rng = ChaCha8Rng::seed_from_u64(*seed);
+                let mut fold_of = vec![0usize; n];
+                for c in 0..ds.n_classes() {
+                    let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
+                    idx.shuffle(&mut rng);
+                    for (j, i) in idx.into_iter().enumerate() {
+                        fold_of[i] = j % k;
+                    }
+                }
+                Ok((0..*k)
+                    .map(|f| {
+                        let (test, train): (Vec<usize>, Vec<usize>) =
+                            (0..n).partition(|&i| fold_of[i] == f);
+                        Fold { train, test }
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Protocol::Random { test_fraction, .. } => {
+                write!(f, "random:{test_fraction} (speaker-dependent)")
+            }
+            Protocol::StratifiedKFold { k, .. } => write!(f, "kfold:{k} (speaker-dependent)"),
+            Protocol::ActorKFold { k } => write!(f, "actor-kfold:{k}"),
+            Protocol::Loso => f.write_str("loso"),
+            Protocol::Holdout { test_actors } => {
+                let a: Vec<String> = test_actors.iter().map(|a| a.to_string()).collect();
+                write!(f, "holdout:{}", a.join(","))
+            }
+        }
+    }
+}
+
+impl FromStr for Protocol {
+    type Err = ProtocolError;
+    /// `actor-kfold:5`, `loso`, `random:0.2`, `kfold:5`, `holdout:21-24` or `holdout:3,7`.
+    /// Seeds default to 0; the experiment's seed replaces them.
+    fn from_str(s: &str) -> Result<Self, ProtocolError> {
+        let bad = |why: &str| ProtocolError::Parse(s.to_string(), why.to_string());
+        let (kind, arg) = s.split_once(':').unwrap_or((s, ""));
+        let int = |a: &str| {
+            a.parse::<usize>()
+                .map_err(|_| bad("expected a whole number"))
+        };
+        match kind {
+            "loso" => Ok(Protocol::Loso),
+            "actor-kfold" => Ok(Protocol::ActorKFold {
+                k: if arg.is_empty() { 5 } else { int(arg)? },
+            }),
+            "kfold" => Ok(Protocol::StratifiedKFold {
+                k: if arg.is_empty() { 5 } else { int(arg)? },
+                seed: 0,
+            }),
+            "random" => {
+                let f: f64 = if arg.is_empty() {
+                    0.2
+                } else {
+                    arg.parse().map_err(|_| bad("expected a fraction"))?
+                };
+                if !(0.0 < f && f < 1.0) {
+                    return Err(bad("the test fraction must be between 0 and 1"));
+                }
+                Ok(Protocol::Random {
+                    test_fraction: f,
+                    seed: 0,
+                })
+            }
+            "holdout" => {
+                let mut actors = Vec::new();
+                for part in arg.split(',').filter(|p| !p.is_empty()) {
+                    if let Some((a, b)) = part.split_once('-') {
+                        let (a, b) = (int(a)? as u8, int(b)? as u8);
+                        actors.extend(a..=b);
+                    } else {
+                        actors.push(int(part)? as u8);
+                    }
+                }
+                if actors.is_empty() {
+                    return Err(bad("name the test actors, e.g. holdout:21-24"));
+                }
+                Ok(Protocol::Holdout {
+                    test_actors: actors,
+                })
+            }
+            _ => Err(bad(
+                "expected actor-kfold:K, loso, random:F, kfold:K or holdout:A-B",
+            )),
+        }
+    }
+}
+
+impl Protocol {
+    /// The same protocol with its seed (where it has one) set.
+    pub fn with_seed(self, seed: u64) -> Protocol {
+        match self {
+            Protocol::Random { test_fraction, .. } => Protocol::Random {
+                test_fraction,
+                seed,
+            },
+            Protocol::StratifiedKFold { k, .. } => Protocol::StratifiedKFold { k, seed },
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Standardisation: the standard scaler (fitted on training rows only) and per-speaker
+//! normalisation (each actor's rows z-scored with that actor's own statistics — needs no
+//! labels, so it is usable on test speakers too).
+
+use serde::{Deserialize, Serialize};
+
+/// Per-column mean and scale, as scikit-learn's `StandardScaler` (population std; a
+/// zero-variance column keeps scale 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandardScaler {
+    pub mean: Vec<f64>,
+    pub scale: Vec<f64>,
+}
+
+impl StandardScaler {
+    /// Fits on a row-major matrix with `d` columns.
+    pub fn fit(x: &[f64], d: usize) -> StandardScaler {
+        let n = (x.len() / d.max(1)).max(1) as f64;
+        let mut mean = vec![0.0; d];
+        for row in x.chunks_exact(d) {
+            for (m, v) in mean.iter_mut().zip(row) {
+                *m += v;
+            }
+        }
+        mean.iter_mut().for_each(|m| *m /= n);
+        let mut var = vec![0.0; d];
+        for row in x.chunks_exact(d) {
+            for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
+                *s += (v - m).powi(2);
+            }
+        }
+        let scale = var
+            .iter()
+            .map(|s| {
+                let sd = (s / n).sqrt();
+                if sd > 1e-12 * (1.0 + sd) && sd.is_finite() && sd > 0.0 {
+                    sd
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        StandardScaler { mean, scale }
+    }
+
+    /// Transforms rows in place.
+    pub fn transform(&self, x: &mut [f64]) {
+        let d = self.mean.len();
+        for row in x.chunks_exact_mut(d) {
+            for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.scale) {
+                *v = (*v - m) / s;
+            }
+        }
+    }
+}
+
+/// Z-scores each group's rows with that group's own mean and std (rows of a group with a
+/// single member become zeros).
+pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u8]) {
+    let mut keys: Vec<u8> = groups.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    for g in keys {
+        let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == g).collect();
+        let mut sub: Vec<f64> = Vec::with_capacity(idx.len() * d);
+        for &i in &idx {
+            sub.extend_from_slice(&x[i * d..(i + 1) * d]);
+        }
+        let s = StandardScaler::fit(&sub, d);
+        for &i in &idx {
+            s.transform(&mut x[i * d..(i + 1) * d]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaler_centres_and_scales_like_sklearn() {
+        let x = [1.0, 10.0, 3.0, 10.0, 5.0, 10.0];
+        let s = StandardScaler::fit(&x, 2);
+        assert_eq!(s.mean, vec![3.0, 10.0]);
+        assert!((s.scale[0] - (8.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert_eq!(s.scale[1], 1.0, "zero variance keeps scale 1");
+        let mut y = x;
+        s.transform(&mut y);
+        assert!((y[0] + y[2] + y[4]).abs() < 1e-12);
+        assert_eq!(y[1], 0.0);
+    }
+
+    #[test]
+    fn per_group_normalisation_uses_each_groups_stats() {
+        let mut x = vec![1.0, 3.0, 101.0, 103.0];
+        normalise_per_group(&mut x, 1, &[1, 1, 2, 2]);
+        assert_eq!(x, vec![-1.0, 1.0, -1.0, 1.0]);
+    }
+}

@@ -1,0 +1,286 @@
+//! The classifier engine: leakage, the event stream, cancellation, saved models, bad input.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use emoscope::corpus::{Actor, Emotion, Intensity, Modality, RavdessId, Statement, VocalChannel};
+use emoscope::jobs::CancelToken;
+use emoscope::ml::dataset::Dataset;
+use emoscope::ml::experiment::{ExperimentError, ExperimentSpec, JobEvent, run};
+use emoscope::ml::grid::build_grid;
+use emoscope::ml::models::{Metric, ModelSpec, Weights};
+use emoscope::ml::protocol::Protocol;
+use rand::{RngExt, SeedableRng};
+
+const EMOTIONS: [Emotion; 4] = [
+    Emotion::Neutral,
+    Emotion::Happy,
+    Emotion::Sad,
+    Emotion::Angry,
+];
+
+/// 24 actors × 20 clips. Every clip of an actor has the same label (actor mod 4), and the
+/// features are the actor's random signature plus noise: the label is predictable only
+/// through who is speaking.
+fn speaker_only_dataset() -> Dataset {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let d = 8;
+    let (mut x, mut y, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+    for a in 1..=24u8 {
+        let signature: Vec<f64> = (0..d).map(|_| rng.random_range(-3.0..3.0)).collect();
+        let label = usize::from(a % 4);
+        for clip in 0..20u8 {
+            x.extend(signature.iter().map(|s| s + rng.random_range(-0.3..0.3)));
+            y.push(label);
+            ids.push(RavdessId {
+                modality: Modality::AudioOnly,
+                channel: VocalChannel::Speech,
+                emotion: EMOTIONS[label],
+                intensity: if clip % 2 == 0 {
+                    Intensity::Normal
+                } else {
+                    Intensity::Strong
+                },
+                statement: Statement::Kids,
+                repetition: 1,
+                actor: Actor::new(a).unwrap(),
+            });
+        }
+    }
+    let mut classes = EMOTIONS.to_vec();
+    classes.sort();
+    // Labels index the sorted class list.
+    let y = y
+        .iter()
+        .map(|&l| classes.iter().position(|&c| c == EMOTIONS[l]).unwrap())
+        .collect();
+    Dataset {
+        names: (0..d).map(|i| format!("f{i}")).collect(),
+        x,
+        n_features: d,
+        y,
+        classes,
+        ids,
+    }
+}
+
+fn knn1() -> Vec<ModelSpec> {
+    vec![ModelSpec::Knn {
+        k: 1,
+        weights: Weights::Uniform,
+        metric: Metric::Euclidean,
+    }]
+}
+
+fn spec(grid: Vec<ModelSpec>, protocol: Protocol) -> ExperimentSpec {
+    ExperimentSpec {
+        grid,
+        protocol,
+        smote_k: None,
+        speaker_norm: false,
+        inner_folds: 3,
+        seed: 1,
+    }
+}
+
+#[test]
+fn speaker_leakage_shows_in_random_splits_only() {
+    let ds = speaker_only_dataset();
+    let none = |_: JobEvent| {};
+    let random = run(
+        &ds,
+        &spec(
+            knn1(),
+            Protocol::Random {
+                test_fraction: 0.2,
+                seed: 0,
+            },
+        ),
+        &CancelToken::new(),
+        &none,
+    )
+    .unwrap();
+    let actor = run(
+        &ds,
+        &spec(knn1(), Protocol::ActorKFold { k: 6 }),
+        &CancelToken::new(),
+        &none,
+    )
+    .unwrap();
+    let loso = run(
+        &ds,
+        &spec(knn1(), Protocol::Loso),
+        &CancelToken::new(),
+        &none,
+    )
+    .unwrap();
+    assert!(
+        random.scores.uar > 0.95,
+        "random split UAR {}",
+        random.scores.uar
+    );
+    for r in [&actor, &loso] {
+        assert!(
+            r.scores.uar < 0.45,
+            "{}: UAR {} should be near chance (0.25)",
+            r.spec.protocol,
+            r.scores.uar
+        );
+    }
+    // No actor is ever on both sides of a speaker-independent split.
+    for f in (Protocol::ActorKFold { k: 6 }).folds(&ds).unwrap() {
+        for &t in &f.test {
+            assert!(f.train.iter().all(|&r| ds.ids[r].actor != ds.ids[t].actor));
+        }
+    }
+}
+
+#[test]
+fn events_arrive_in_order_and_progress_reaches_total() {
+    let ds = speaker_only_dataset();
+    let log = Mutex::new(Vec::new());
+    let grid = build_grid("knn", &["k=1,3,5".into()]).unwrap();
+    let report = run(
+        &ds,
+        &spec(grid, Protocol::ActorKFold { k: 4 }),
+        &CancelToken::new(),
+        &|e| log.lock().unwrap().push(e),
+    )
+    .unwrap();
+    let log = log.into_inner().unwrap();
+    let JobEvent::Started { total } = log[0] else {
+        panic!("first event {:?}", log[0])
+    };
+    assert_eq!(total, 4 * (3 * 3 + 1));
+    let progress: Vec<usize> = log
+        .iter()
+        .filter_map(|e| match e {
+            JobEvent::Progress { done, .. } => Some(*done),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, (1..=total).collect::<Vec<_>>());
+    let folds: Vec<&JobEvent> = log
+        .iter()
+        .filter(|e| matches!(e, JobEvent::FoldDone { .. }))
+        .collect();
+    assert_eq!(folds.len(), 4);
+    // The confusion matrix so far grows with every fold and ends as the pooled one.
+    let totals: Vec<u64> = folds
+        .iter()
+        .map(|e| match e {
+            JobEvent::FoldDone {
+                confusion_so_far, ..
+            } => confusion_so_far.total(),
+            _ => 0,
+        })
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(*totals.last().unwrap(), ds.len() as u64);
+    match log.last().unwrap() {
+        JobEvent::Finished(r) => assert_eq!(**r, report),
+        other => panic!("last event {other:?}"),
+    }
+}
+
+#[test]
+fn cancel_stops_a_long_job() {
+    // A forest grid large enough to take many seconds.
+    let ds = speaker_only_dataset();
+    let grid = build_grid("rf", &["trees=400".into(), "split=2,3,4,5,6,7".into()]).unwrap();
+    let cancel = CancelToken::new();
+    let log = Mutex::new(Vec::new());
+    let c2 = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        c2.cancel();
+        Instant::now()
+    });
+    let result = run(&ds, &spec(grid, Protocol::Loso), &cancel, &|e| {
+        log.lock().unwrap().push(e)
+    });
+    let ended = Instant::now();
+    let cancelled_at = canceller.join().unwrap();
+    assert!(
+        matches!(result, Err(ExperimentError::Cancelled)),
+        "{:?}",
+        result.map(|r| r.scores)
+    );
+    let log = log.into_inner().unwrap();
+    assert_eq!(log.last(), Some(&JobEvent::Cancelled));
+    let JobEvent::Started { total } = log[0] else {
+        panic!()
+    };
+    let done = log
+        .iter()
+        .filter(|e| matches!(e, JobEvent::Progress { .. }))
+        .count();
+    assert!(done < total / 2, "{done} of {total} steps ran after cancel");
+    // Generous bound for debug builds on a loaded machine; release stops in well under 1 s.
+    let late = ended.saturating_duration_since(cancelled_at);
+    assert!(
+        late < Duration::from_secs(3),
+        "stopped {late:?} after cancel"
+    );
+}
+
+#[test]
+fn bad_training_input_gets_clear_errors() {
+    let ds = speaker_only_dataset();
+    // SMOTE with more neighbours than a class has samples in a fold.
+    let mut s = spec(knn1(), Protocol::ActorKFold { k: 6 });
+    s.smote_k = Some(200);
+    let err = run(&ds, &s, &CancelToken::new(), &|_| {}).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("SMOTE with k = 200 needs at least 201"),
+        "{err}"
+    );
+    // An empty table.
+    let empty = emoscope::features::extract::FeatureTable {
+        config: Default::default(),
+        names: vec![],
+        rows: vec![],
+        failures: vec![],
+        cache_hits: 0,
+    };
+    assert_eq!(
+        Dataset::from_table(&empty).unwrap_err().to_string(),
+        "the training set is empty"
+    );
+    // A protocol the data cannot support.
+    let err = run(
+        &ds,
+        &spec(
+            knn1(),
+            Protocol::Holdout {
+                test_actors: vec![30],
+            },
+        ),
+        &CancelToken::new(),
+        &|_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not in the data"), "{err}");
+    assert!("holdout:".parse::<Protocol>().is_err());
+    assert!("actor-kfold:x".parse::<Protocol>().is_err());
+}
+
+#[test]
+fn smote_and_speaker_norm_run_inside_folds() {
+    let ds = speaker_only_dataset();
+    let mut s = spec(
+        vec![ModelSpec::Svm {
+            kernel: emoscope::ml::models::Kernel::Rbf,
+            c: 1.0,
+            gamma: emoscope::ml::models::Gamma::Scale,
+        }],
+        Protocol::ActorKFold { k: 4 },
+    );
+    s.smote_k = Some(5);
+    s.speaker_norm = true;
+    let r = run(&ds, &s, &CancelToken::new(), &|_| {}).unwrap();
+    assert_eq!(r.pooled.total(), ds.len() as u64);
+    // Per-speaker normalisation removes the speaker signature: chance level here.
+    assert!(r.scores.uar < 0.45, "{}", r.scores.uar);
+}

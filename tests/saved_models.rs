@@ -1,0 +1,156 @@
+//! Saved models: a model saved, then loaded in a fresh process, classifies the same clips
+//! identically; broken model files get clear errors naming the file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use emoscope::audio::LoadOptions;
+use emoscope::cli::write_synthetic;
+use emoscope::corpus::{Corpus, CorpusSpec, Emotion};
+use emoscope::features::extract::{CancelToken, extract_corpus};
+use emoscope::features::{FeatureConfig, Preset};
+use emoscope::ml::dataset::Dataset;
+use emoscope::ml::experiment::{ExperimentSpec, run};
+use emoscope::ml::grid::build_grid;
+use emoscope::ml::persist::SavedModel;
+use emoscope::ml::protocol::Protocol;
+
+fn small_corpus(dir: &Path) -> Corpus {
+    write_synthetic(
+        dir,
+        5,
+        &[1, 2, 3, 4],
+        &[Emotion::Happy, Emotion::Sad, Emotion::Angry],
+        None,
+    )
+    .unwrap();
+    Corpus::open(
+        &CorpusSpec::Directory {
+            path: dir.to_path_buf(),
+        },
+        &LoadOptions::default(),
+    )
+    .unwrap()
+}
+
+fn train_and_save(corpus: &Corpus, family: &str, path: &Path) -> SavedModel {
+    let cfg = FeatureConfig::preset(Preset::Classic);
+    let table = extract_corpus(corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
+    let ds = Dataset::from_table(&table).unwrap();
+    let spec = ExperimentSpec {
+        grid: build_grid(family, &[]).unwrap(),
+        protocol: Protocol::Loso,
+        smote_k: None,
+        speaker_norm: false,
+        inner_folds: 3,
+        seed: 9,
+    };
+    let report = run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
+    let model = emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, corpus).unwrap();
+    model.save(path).unwrap();
+    model
+}
+
+fn clip_paths(corpus: &Corpus) -> Vec<PathBuf> {
+    corpus
+        .clips
+        .iter()
+        .step_by(7)
+        .map(|c| PathBuf::from(c.location()))
+        .collect()
+}
+
+#[test]
+fn saved_models_classify_identically_in_a_fresh_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(&tmp.path().join("corpus"));
+    let files = clip_paths(&corpus);
+    let audio: Vec<_> = files
+        .iter()
+        .map(|f| emoscope::audio::load(f, &LoadOptions::default()).unwrap())
+        .collect();
+    for family in ["svm", "knn", "rf"] {
+        let path = tmp.path().join(format!("{family}.ron"));
+        let model = train_and_save(&corpus, family, &path);
+        let here = model.classify(&audio, false).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
+            .arg("classify")
+            .arg("--json")
+            .arg("--model")
+            .arg(&path)
+            .args(&files)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(rows.len(), here.len());
+        for (row, (emotion, probs)) in rows.iter().zip(&here) {
+            assert_eq!(row["emotion"], emotion.name(), "{family}");
+            for (c, p) in model.classes.iter().zip(probs) {
+                assert_eq!(
+                    row["probabilities"][c.name()].as_f64().unwrap(),
+                    *p,
+                    "{family} {c}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn broken_model_files_are_reported_with_their_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(&tmp.path().join("corpus"));
+    let good = tmp.path().join("good.ron");
+    train_and_save(&corpus, "knn", &good);
+    let text = std::fs::read_to_string(&good).unwrap();
+
+    let check = |name: &str, contents: &str, expect: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, contents).unwrap();
+        let err = SavedModel::load(&p).unwrap_err().to_string();
+        assert!(err.contains(name), "{err}");
+        assert!(err.contains(expect), "{name}: {err}");
+    };
+    check(
+        "garbage.ron",
+        "this is not a model",
+        "not a valid emoscope model",
+    );
+    check(
+        "truncated.ron",
+        &text[..text.len() / 2],
+        "not a valid emoscope model",
+    );
+    check(
+        "future.ron",
+        &text.replacen("format: 1,", "format: 99,", 1),
+        "format 99 is not supported",
+    );
+    check(
+        "preset.ron",
+        &text.replacen("preset: classic,", "preset: spectrogram_v9,", 1),
+        "spectrogram_v9",
+    );
+    let err = SavedModel::load(&tmp.path().join("missing.ron"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("missing.ron") && err.contains("cannot read"),
+        "{err}"
+    );
+
+    // The CLI fails with the message naming the file.
+    let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(["classify", "--model"])
+        .arg(tmp.path().join("garbage.ron"))
+        .arg(clip_paths(&corpus)[0].clone())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.ron"));
+}
