@@ -63,7 +63,7 @@ def main(corpus, binary):
     print(f"{'model':<6} {'emoscope acc':>12} {'sklearn acc':>11} {'diff':>6} {'emoscope s':>10} {'sklearn fit s':>13}")
     for name, (make, _, _) in MODELS.items():
         # The forest is random: compare means over five seeds on each side.
-        seeds = range(5) if name == "rf" else [0]
+        seeds = range(10) if name == "rf" else [0]
         ours, ours_s, accs, fit_s = [], 0.0, [], 0.0
         for seed in seeds:
             report, wall = emoscope(binary, corpus, "--model", name, "--train-seed", str(seed),

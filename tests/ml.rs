@@ -284,3 +284,50 @@ fn smote_and_speaker_norm_run_inside_folds() {
     // Per-speaker normalisation removes the speaker signature: chance level here.
     assert!(r.scores.uar < 0.45, "{}", r.scores.uar);
 }
+
+#[test]
+fn spawned_jobs_report_through_a_channel_and_compare() {
+    use emoscope::ml::experiment::{compare, spawn};
+    let ds = std::sync::Arc::new(speaker_only_dataset());
+    let job = spawn(
+        ds.clone(),
+        spec(
+            knn1(),
+            Protocol::Random {
+                test_fraction: 0.25,
+                seed: 2,
+            },
+        ),
+    );
+    let events: Vec<JobEvent> = job.events.iter().collect();
+    assert!(matches!(events.first(), Some(JobEvent::Started { .. })));
+    let Some(JobEvent::Finished(knn)) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    // Against the majority floor on the same folds, k-NN wins with a tiny p-value.
+    let floor = run(
+        &ds,
+        &spec(
+            vec![ModelSpec::Majority],
+            Protocol::Random {
+                test_fraction: 0.25,
+                seed: 2,
+            },
+        ),
+        &CancelToken::new(),
+        &|_| {},
+    )
+    .unwrap();
+    let c = compare(knn, &floor).unwrap();
+    assert!(c.accuracy_a > c.accuracy_b);
+    assert!(c.mcnemar_p < 1e-6, "{}", c.mcnemar_p);
+    // Different data or folds cannot be compared.
+    let other = run(
+        &ds,
+        &spec(knn1(), Protocol::ActorKFold { k: 4 }),
+        &CancelToken::new(),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(compare(knn, &other).is_none());
+}

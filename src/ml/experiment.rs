@@ -411,3 +411,39 @@ pub fn compare(a: &Report, b: &Report) -> Option<Comparison> {
         fold_uar_p: super::metrics::paired_permutation(&diffs, a.spec.seed),
     })
 }
+
+/// A running experiment: its events arrive on `events`; `cancel` stops it.
+pub struct Job {
+    pub cancel: CancelToken,
+    pub events: std::sync::mpsc::Receiver<JobEvent>,
+    handle: std::thread::JoinHandle<()>,
+}
+
+impl Job {
+    /// Waits for the job's thread to end (the last event has then been sent).
+    pub fn join(self) {
+        let _ = self.handle.join();
+    }
+}
+
+/// Starts an experiment on a background thread (its folds and grid points run on the rayon
+/// pool) and returns at once; the events come through a channel, ending with exactly one of
+/// `Finished`, `Failed` or `Cancelled`.
+pub fn spawn(ds: std::sync::Arc<Dataset>, spec: ExperimentSpec) -> Job {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let cancel = CancelToken::new();
+    let token = cancel.clone();
+    let handle = std::thread::spawn(move || {
+        let tx = Mutex::new(tx);
+        let send = |e: JobEvent| {
+            // A receiver that went away just stops listening; the job still finishes.
+            let _ = tx.lock().unwrap_or_else(|p| p.into_inner()).send(e);
+        };
+        let _ = run(&ds, &spec, &token, &send);
+    });
+    Job {
+        cancel,
+        events: rx,
+        handle,
+    }
+}

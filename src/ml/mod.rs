@@ -2,6 +2,7 @@
 
 pub mod dataset;
 pub mod experiment;
+pub mod forest;
 pub mod grid;
 pub mod metrics;
 pub mod models;

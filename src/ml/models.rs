@@ -1,13 +1,14 @@
 //! Classifiers: one enum of specifications with their hyperparameters, fitted on scaled rows.
 //!
 //! Engines (measured in ../shared/NOTES.md): the SVM is libsvm-rs (a pure-Rust LIBSVM, the
-//! library scikit-learn's SVC wraps; one-vs-one); the random forest is smartcore's, grown as
-//! independent single-tree forests on rayon with derived seeds; k-NN is a brute-force search
-//! over a contiguous matrix, parallel over query rows; logistic regression and Gaussian naive
-//! Bayes are smartcore's; the majority class is the floor.
+//! library scikit-learn's SVC wraps; one-vs-one); the random forest is our own CART forest,
+//! trees grown in parallel (see [`super::forest`] for why not smartcore's); k-NN is a
+//! brute-force search over a contiguous matrix, parallel over query rows; logistic regression
+//! and Gaussian naive Bayes are smartcore's; the majority class is the floor.
 //!
 //! Class probabilities, for display: SVM — the share of one-vs-one votes each class won;
-//! k-NN — the (distance-weighted) share of the k neighbours; forest — the share of trees;
+//! k-NN — the (distance-weighted) share of the k neighbours; forest — the mean of the trees'
+//! leaf class distributions (scikit-learn's `predict_proba`);
 //! logistic regression and naive Bayes — 1 for the predicted class (smartcore 0.7 exposes
 //! no probabilities); majority — the training class frequencies.
 
@@ -16,15 +17,12 @@ use std::fmt;
 use libsvm_rs::{KernelType, SvmNode, SvmParameter, SvmProblem, SvmType};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use smartcore::ensemble::random_forest_classifier::{
-    RandomForestClassifier, RandomForestClassifierParameters,
-};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use thiserror::Error;
 
-use crate::util::derive_seed;
+use super::forest::{Forest, ForestParams};
 
 /// SVM kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,10 +175,8 @@ pub enum Model {
         d: usize,
         n_classes: usize,
     },
-    Forest {
-        trees: Vec<RandomForestClassifier<f64, u32, DenseMatrix<f64>, Vec<u32>>>,
-        n_classes: usize,
-    },
+    Forest(Forest),
+
     LogReg {
         model: LogisticRegression<f64, u32, DenseMatrix<f64>, Vec<u32>>,
         n_classes: usize,
@@ -278,31 +274,19 @@ pub fn fit(
             max_features,
             seed,
         } => {
-            let m = dense(x, d)?;
             let mtry = match max_features {
                 MaxFeatures::Sqrt => ((d as f64).sqrt().floor() as usize).max(1),
                 MaxFeatures::All => d,
                 MaxFeatures::Count(c) => (*c).clamp(1, d),
             };
-            let forest: Result<Vec<_>, FitError> = (0..*trees)
-                .into_par_iter()
-                .map(|t| {
-                    let mut p = RandomForestClassifierParameters::default()
-                        .with_n_trees(1)
-                        .with_min_samples_split((*min_samples_split).max(2))
-                        .with_m(mtry)
-                        .with_seed(derive_seed(*seed, u64::from(t)));
-                    if let Some(depth) = max_depth {
-                        p = p.with_max_depth(*depth);
-                    }
-                    RandomForestClassifier::fit(&m, &labels_u32, p)
-                        .map_err(|e| FitError::Engine(e.to_string()))
-                })
-                .collect();
-            Model::Forest {
-                trees: forest?,
-                n_classes,
-            }
+            let params = ForestParams {
+                trees: usize::from(*trees).max(1),
+                max_depth: *max_depth,
+                min_samples_split: (*min_samples_split).max(2),
+                mtry,
+                seed: *seed,
+            };
+            Model::Forest(Forest::fit(x, y, d, n_classes, &params))
         }
         ModelSpec::LogisticRegression { alpha } => {
             let m = dense(x, d)?;
@@ -352,9 +336,9 @@ impl Model {
         match self {
             Model::Svm { n_classes, .. }
             | Model::Knn { n_classes, .. }
-            | Model::Forest { n_classes, .. }
             | Model::LogReg { n_classes, .. }
             | Model::Nb { n_classes, .. } => *n_classes,
+            Model::Forest(f) => f.n_classes,
             Model::Majority { priors } => priors.len(),
         }
     }
@@ -388,26 +372,13 @@ impl Model {
                     (argmax(&p), p)
                 })
                 .collect()),
-            Model::Forest { trees, .. } => {
-                let m = dense(x, d)?;
-                let votes: Result<Vec<Vec<u32>>, FitError> = trees
-                    .par_iter()
-                    .map(|t| t.predict(&m).map_err(|e| FitError::Engine(e.to_string())))
-                    .collect();
-                let votes = votes?;
-                let rows = x.len() / d;
-                Ok((0..rows)
-                    .map(|i| {
-                        let mut p = vec![0.0; n];
-                        for v in &votes {
-                            p[v[i] as usize] += 1.0;
-                        }
-                        let total = votes.len().max(1) as f64;
-                        p.iter_mut().for_each(|v| *v /= total);
-                        (argmax(&p), p)
-                    })
-                    .collect())
-            }
+            Model::Forest(forest) => Ok(x
+                .par_chunks(d)
+                .map(|row| {
+                    let p = forest.proba(row);
+                    (argmax(&p), p)
+                })
+                .collect()),
             Model::LogReg { model, .. } => {
                 let pred = model
                     .predict(&dense(x, d)?)
