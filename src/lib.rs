@@ -10,4 +10,5 @@ pub mod corpus;
 pub mod features;
 pub mod jobs;
 pub mod ml;
+pub mod tui;
 pub mod util;

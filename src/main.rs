@@ -7,7 +7,10 @@ fn main() -> std::process::ExitCode {
         1 => "info",
         _ => "debug",
     };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level)).init();
+    // The TUI logs into its Log pane (tui-logger); everything else logs to stderr.
+    if cli.command.is_some() || !emoscope::cli::interactive() {
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level)).init();
+    }
     let stdout = std::io::stdout();
     match emoscope::cli::run(cli, &mut stdout.lock()) {
         Ok(()) => std::process::ExitCode::SUCCESS,

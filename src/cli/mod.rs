@@ -16,8 +16,8 @@ use crate::features::{FeatureConfig, Preset};
 
 /// emoscope — a terminal workbench for speech emotion recognition (RAVDESS).
 ///
-/// With no subcommand it opens the corpus (the built-in synthetic one unless --corpus is
-/// given) and prints its summary; the interactive TUI will take this place.
+/// With no subcommand it starts the interactive TUI on the corpus (the built-in synthetic one
+/// unless --corpus is given); when not run in a terminal it prints the corpus summary.
 #[derive(Debug, Parser)]
 #[command(name = "emoscope", version, about, long_about = None)]
 pub struct Cli {
@@ -139,15 +139,21 @@ pub enum BenchTarget {
     Features,
 }
 
+/// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// Runs the CLI; output goes to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
+        None if interactive() => crate::tui::run(cli.corpus.spec(), cli.corpus.load_options())?,
         None => {
             let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
             write!(out, "{}", corpus.summary())?;
             writeln!(
                 out,
-                "\n(the interactive TUI is coming; `emoscope --help` lists the commands)"
+                "\n(run in a terminal for the interactive TUI; `emoscope --help` lists the commands)"
             )?;
         }
         Some(Command::Scan { path, json }) => {

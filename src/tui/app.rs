@@ -1,0 +1,518 @@
+//! The application state, the actions that change it, and `update` — pure: no I/O, no
+//! drawing. Work that takes time comes back as [`Command`]s the event loop runs in the
+//! background; their results return as [`AppEvent`]s.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::corpus::{Clip, Corpus, CorpusSpec, Emotion, Intensity, RavdessId, Sex, Statement};
+
+use super::keys::{KeyHelp, pane_keys};
+
+/// The panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Corpus,
+    Inspect,
+    Train,
+    Compare,
+    Classify,
+    Log,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Corpus,
+        Pane::Inspect,
+        Pane::Train,
+        Pane::Compare,
+        Pane::Classify,
+        Pane::Log,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Corpus => "Corpus",
+            Pane::Inspect => "Inspect",
+            Pane::Train => "Train",
+            Pane::Compare => "Compare",
+            Pane::Classify => "Classify",
+            Pane::Log => "Log",
+        }
+    }
+
+    fn index(self) -> usize {
+        Pane::ALL.iter().position(|&p| p == self).unwrap_or(0)
+    }
+}
+
+/// What the inspector shows under the waveform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InspectView {
+    Spectrogram,
+    Mel,
+    Mfcc,
+    Chroma,
+    Pitch,
+    Features,
+}
+
+impl InspectView {
+    pub const ALL: [InspectView; 6] = [
+        InspectView::Spectrogram,
+        InspectView::Mel,
+        InspectView::Mfcc,
+        InspectView::Chroma,
+        InspectView::Pitch,
+        InspectView::Features,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            InspectView::Spectrogram => "spectrogram",
+            InspectView::Mel => "mel",
+            InspectView::Mfcc => "MFCC",
+            InspectView::Chroma => "chroma",
+            InspectView::Pitch => "pitch",
+            InspectView::Features => "features",
+        }
+    }
+}
+
+/// Everything the inspector draws of one clip, computed in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipView {
+    pub id: RavdessId,
+    pub sample_rate: u32,
+    pub duration: f64,
+    /// Min and max of the waveform in 512 equal slices.
+    pub envelope: Vec<(f32, f32)>,
+    pub n_frames: usize,
+    /// Magnitude in dB, frame-major, bins up to `spec_max_hz`.
+    pub spec_db: Vec<f32>,
+    pub spec_bins: usize,
+    pub spec_max_hz: f64,
+    pub mel_db: Vec<f32>,
+    pub n_mels: usize,
+    pub mfcc: Vec<f32>,
+    pub n_mfcc: usize,
+    pub chroma: Vec<f32>,
+    pub f0: Vec<Option<f64>>,
+    /// (name, value) of the classic+contrast summary.
+    pub features: Vec<(String, f32)>,
+}
+
+/// Side effects `update` asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    OpenCorpus(CorpusSpec),
+    Analyse(Clip),
+}
+
+/// Results of background work.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    CorpusOpened(Result<Corpus, String>),
+    Analysed(RavdessId, Result<Arc<ClipView>, String>),
+}
+
+/// User intentions, from keys and mouse.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Quit,
+    ConfirmQuit,
+    Pane(Pane),
+    NextPane,
+    PrevPane,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    Back,
+    ToggleHelp,
+    CycleSex,
+    CycleIntensity,
+    CycleStatement,
+    StartSearch,
+    SearchChar(char),
+    SearchBackspace,
+    SearchDone,
+    ToggleProblems,
+    NextView,
+    ToggleSideBySide,
+    Click { column: u16, row: u16 },
+    Resize,
+    Event(AppEvent),
+}
+
+/// Which part of the corpus pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Grid,
+    Clips,
+}
+
+/// Filters of the corpus pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    pub sex: Option<Sex>,
+    pub intensity: Option<Intensity>,
+    pub statement: Option<Statement>,
+    pub text: String,
+}
+
+/// The whole application state.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub pane: Pane,
+    pub spec: CorpusSpec,
+    pub corpus: Option<Corpus>,
+    pub error: Option<String>,
+    pub status: String,
+    pub show_help: bool,
+    pub confirm_quit: bool,
+    pub should_quit: bool,
+    // Corpus pane.
+    pub actor: usize,
+    pub emotion: usize,
+    pub focus: Focus,
+    pub clip_index: usize,
+    pub filters: Filters,
+    pub searching: bool,
+    pub show_problems: bool,
+    // Inspect pane.
+    pub inspected: Option<RavdessId>,
+    pub view: InspectView,
+    pub side_by_side: bool,
+    pub views: HashMap<RavdessId, Arc<ClipView>>,
+    pub pending: HashSet<RavdessId>,
+    /// Where the tabs were drawn: (pane, first column, last column), for mouse clicks.
+    pub tab_spans: Vec<(Pane, u16, u16)>,
+    pub jobs_running: usize,
+}
+
+fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current {
+        None => all.first().copied(),
+        Some(v) => {
+            let i = all.iter().position(|&x| x == v).unwrap_or(0);
+            all.get(i + 1).copied()
+        }
+    }
+}
+
+impl App {
+    /// A new app that will open `spec` (the caller runs the returned command).
+    pub fn new(spec: CorpusSpec) -> (App, Vec<Command>) {
+        let app = App {
+            pane: Pane::Corpus,
+            spec: spec.clone(),
+            corpus: None,
+            error: None,
+            status: format!("opening {spec} …"),
+            show_help: false,
+            confirm_quit: false,
+            should_quit: false,
+            actor: 0,
+            emotion: 0,
+            focus: Focus::Grid,
+            clip_index: 0,
+            filters: Filters::default(),
+            searching: false,
+            show_problems: false,
+            inspected: None,
+            view: InspectView::Spectrogram,
+            side_by_side: false,
+            views: HashMap::new(),
+            pending: HashSet::new(),
+            tab_spans: Vec::new(),
+            jobs_running: 1,
+        };
+        (app, vec![Command::OpenCorpus(spec)])
+    }
+
+    /// The actors present (sorted).
+    pub fn actors(&self) -> Vec<u8> {
+        let mut a: Vec<u8> = self
+            .corpus
+            .iter()
+            .flat_map(|c| c.clips.iter().map(|c| c.id.actor.number()))
+            .collect();
+        a.sort_unstable();
+        a.dedup();
+        a
+    }
+
+    fn passes(&self, c: &Clip) -> bool {
+        let f = &self.filters;
+        f.sex.is_none_or(|s| c.id.sex() == s)
+            && f.intensity.is_none_or(|i| c.id.intensity == i)
+            && f.statement.is_none_or(|s| c.id.statement == s)
+            && (f.text.is_empty() || {
+                let t = f.text.to_ascii_lowercase();
+                c.id.stem().contains(&t) || c.id.describe().to_ascii_lowercase().contains(&t)
+            })
+    }
+
+    /// Clip count of (actor, emotion) under the filters.
+    pub fn count(&self, actor: u8, emotion: Emotion) -> usize {
+        self.corpus.as_ref().map_or(0, |c| {
+            c.clips
+                .iter()
+                .filter(|c| {
+                    c.id.actor.number() == actor && c.id.emotion == emotion && self.passes(c)
+                })
+                .count()
+        })
+    }
+
+    /// The clips of the selected cell under the filters.
+    pub fn cell_clips(&self) -> Vec<&Clip> {
+        let actors = self.actors();
+        let (Some(corpus), Some(&actor)) = (self.corpus.as_ref(), actors.get(self.actor)) else {
+            return Vec::new();
+        };
+        let emotion = Emotion::ALL[self.emotion.min(7)];
+        corpus
+            .clips
+            .iter()
+            .filter(|c| c.id.actor.number() == actor && c.id.emotion == emotion && self.passes(c))
+            .collect()
+    }
+
+    /// The keys of the current pane (footer and help overlay).
+    pub fn keys(&self) -> &'static [KeyHelp] {
+        pane_keys(self.pane)
+    }
+
+    /// The clip to compare with in side-by-side view: the same actor, statement and
+    /// repetition, neutral (or calm, when the clip itself is neutral).
+    pub fn counterpart(&self, id: &RavdessId) -> Option<RavdessId> {
+        let target = if id.emotion == Emotion::Neutral {
+            Emotion::Calm
+        } else {
+            Emotion::Neutral
+        };
+        let corpus = self.corpus.as_ref()?;
+        corpus
+            .clips
+            .iter()
+            .find(|c| {
+                c.id.actor == id.actor
+                    && c.id.statement == id.statement
+                    && c.id.repetition == id.repetition
+                    && c.id.emotion == target
+                    && c.id.intensity == Intensity::Normal
+            })
+            .map(|c| c.id)
+    }
+
+    fn request(&mut self, id: RavdessId, cmds: &mut Vec<Command>) {
+        if self.views.contains_key(&id) || self.pending.contains(&id) {
+            return;
+        }
+        if let Some(clip) = self.corpus.as_ref().and_then(|c| c.clip(&id)).cloned() {
+            self.pending.insert(id);
+            self.jobs_running += 1;
+            cmds.push(Command::Analyse(clip));
+        }
+    }
+
+    fn open_in_inspector(&mut self, id: RavdessId, cmds: &mut Vec<Command>) {
+        self.inspected = Some(id);
+        self.pane = Pane::Inspect;
+        self.request(id, cmds);
+        if self.side_by_side
+            && let Some(other) = self.counterpart(&id)
+        {
+            self.request(other, cmds);
+        }
+    }
+
+    /// Applies an action; returns the background work it needs.
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        if self.confirm_quit {
+            self.confirm_quit = false;
+            if matches!(action, Action::ConfirmQuit | Action::Quit) {
+                self.should_quit = true;
+                return cmds;
+            }
+            self.status = "quit cancelled".into();
+        }
+        if self.searching {
+            match action {
+                Action::SearchChar(c) => self.filters.text.push(c),
+                Action::SearchBackspace => {
+                    self.filters.text.pop();
+                }
+                Action::SearchDone | Action::Back | Action::Enter => self.searching = false,
+                Action::Event(e) => return self.on_event(e),
+                _ => {}
+            }
+            self.clip_index = 0;
+            return cmds;
+        }
+        match action {
+            Action::Quit => {
+                if self.jobs_running > 0 {
+                    self.confirm_quit = true;
+                    self.status = format!(
+                        "{} job(s) running — press q again to quit, any other key to stay",
+                        self.jobs_running
+                    );
+                } else {
+                    self.should_quit = true;
+                }
+            }
+            Action::ConfirmQuit => self.should_quit = true,
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::Back if self.show_help => self.show_help = false,
+            Action::Pane(p) => self.pane = p,
+            Action::NextPane => self.pane = Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()],
+            Action::PrevPane => {
+                self.pane = Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+            }
+            Action::Event(e) => return self.on_event(e),
+            Action::Resize => {}
+            Action::Click { column, row } => {
+                if row == 0
+                    && let Some((p, _, _)) = self
+                        .tab_spans
+                        .iter()
+                        .find(|(_, a, b)| (*a..=*b).contains(&column))
+                {
+                    self.pane = *p;
+                }
+            }
+            other => match self.pane {
+                Pane::Corpus => self.corpus_action(other, &mut cmds),
+                Pane::Inspect => self.inspect_action(other, &mut cmds),
+                _ => {}
+            },
+        }
+        cmds
+    }
+
+    fn corpus_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+        let n_actors = self.actors().len();
+        let n_clips = self.cell_clips().len();
+        match (self.focus, action) {
+            (_, Action::CycleSex) => self.filters.sex = cycle(self.filters.sex, Sex::ALL),
+            (_, Action::CycleIntensity) => {
+                self.filters.intensity = cycle(self.filters.intensity, Intensity::ALL)
+            }
+            (_, Action::CycleStatement) => {
+                self.filters.statement = cycle(self.filters.statement, Statement::ALL)
+            }
+            (_, Action::StartSearch) => self.searching = true,
+            (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
+            (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
+            (Focus::Grid, Action::Down) => {
+                self.actor = (self.actor + 1).min(n_actors.saturating_sub(1))
+            }
+            (Focus::Grid, Action::Left) => self.emotion = self.emotion.saturating_sub(1),
+            (Focus::Grid, Action::Right) => self.emotion = (self.emotion + 1).min(7),
+            (Focus::Grid, Action::PageUp | Action::Home) => self.actor = 0,
+            (Focus::Grid, Action::PageDown | Action::End) => {
+                self.actor = n_actors.saturating_sub(1)
+            }
+            (Focus::Grid, Action::Enter) if n_clips > 0 => {
+                self.focus = Focus::Clips;
+                self.clip_index = 0;
+            }
+            (Focus::Clips, Action::Up) => self.clip_index = self.clip_index.saturating_sub(1),
+            (Focus::Clips, Action::Down) => {
+                self.clip_index = (self.clip_index + 1).min(n_clips.saturating_sub(1))
+            }
+            (Focus::Clips, Action::Home | Action::PageUp) => self.clip_index = 0,
+            (Focus::Clips, Action::End | Action::PageDown) => {
+                self.clip_index = n_clips.saturating_sub(1)
+            }
+            (Focus::Clips, Action::Back | Action::Left) => self.focus = Focus::Grid,
+            (Focus::Clips, Action::Enter) => {
+                if let Some(id) = self.cell_clips().get(self.clip_index).map(|c| c.id) {
+                    self.open_in_inspector(id, cmds);
+                }
+            }
+            _ => {}
+        }
+        if self.focus == Focus::Grid {
+            self.clip_index = 0;
+        }
+    }
+
+    fn inspect_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
+        match action {
+            Action::NextView | Action::Right => {
+                let i = InspectView::ALL
+                    .iter()
+                    .position(|&v| v == self.view)
+                    .unwrap_or(0);
+                self.view = InspectView::ALL[(i + 1) % InspectView::ALL.len()];
+            }
+            Action::Left => {
+                let i = InspectView::ALL
+                    .iter()
+                    .position(|&v| v == self.view)
+                    .unwrap_or(0);
+                self.view =
+                    InspectView::ALL[(i + InspectView::ALL.len() - 1) % InspectView::ALL.len()];
+            }
+            Action::ToggleSideBySide => {
+                self.side_by_side = !self.side_by_side;
+                if let Some(id) = self.inspected
+                    && self.side_by_side
+                    && let Some(other) = self.counterpart(&id)
+                {
+                    self.request(other, cmds);
+                }
+            }
+            Action::Back => self.pane = Pane::Corpus,
+            _ => {}
+        }
+    }
+
+    fn on_event(&mut self, e: AppEvent) -> Vec<Command> {
+        let cmds = Vec::new();
+        match e {
+            AppEvent::CorpusOpened(Ok(c)) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                self.status = format!(
+                    "{}: {} clips, {} problems",
+                    c.spec,
+                    c.clips.len(),
+                    c.problems.len()
+                );
+                log::info!("{}", self.status);
+                self.corpus = Some(c);
+                self.error = None;
+            }
+            AppEvent::CorpusOpened(Err(msg)) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                log::error!("{msg}");
+                self.status = "could not open the corpus".into();
+                self.error = Some(msg);
+            }
+            AppEvent::Analysed(id, result) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                self.pending.remove(&id);
+                match result {
+                    Ok(v) => {
+                        self.views.insert(id, v);
+                    }
+                    Err(msg) => {
+                        log::error!("{msg}");
+                        self.status = format!("cannot analyse {id}: {msg}");
+                    }
+                }
+            }
+        }
+        cmds
+    }
+}

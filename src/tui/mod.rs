@@ -1,0 +1,145 @@
+//! The terminal UI: a thin shell over the library, in the Elm style — terminal events become
+//! [`app::Action`]s, [`app::App::update`] changes the state and asks for background work
+//! ([`app::Command`]), [`ui::draw`] renders the state. Background results come back on a
+//! channel as [`app::AppEvent`]s; the draw never waits on I/O or DSP.
+
+pub mod app;
+pub mod heatmap;
+pub mod keys;
+pub mod panes;
+pub mod theme;
+pub mod ui;
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use anyhow::Result;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+
+use crate::audio::LoadOptions;
+use crate::corpus::{Clip, Corpus, CorpusSpec};
+use crate::features::analysis::analyse;
+use crate::features::{FeatureConfig, Preset, summarise};
+use app::{Action, App, AppEvent, ClipView, Command};
+use theme::{ColorMode, Theme};
+
+/// Computes what the inspector shows of a clip.
+pub fn clip_view(clip: &Clip) -> Result<ClipView, String> {
+    let audio = clip
+        .load(&LoadOptions::default())
+        .map_err(|e| e.to_string())?;
+    let cfg = FeatureConfig::preset(Preset::ClassicContrast);
+    let a = analyse(&audio, &cfg);
+    let n = audio.samples.len().max(1);
+    let slices = 512usize;
+    let envelope = (0..slices)
+        .map(|s| {
+            let (lo, hi) = (
+                s * n / slices,
+                ((s + 1) * n / slices).max(s * n / slices + 1).min(n),
+            );
+            audio.samples[lo.min(n - 1)..hi]
+                .iter()
+                .fold((0f32, 0f32), |(a, b), &v| (a.min(v), b.max(v)))
+        })
+        .collect();
+    let sr = f64::from(audio.sample_rate);
+    let max_hz = (sr / 2.0).min(8000.0);
+    let bins = ((max_hz / (sr / 2.0)) * (a.magnitude.n_bins - 1) as f64) as usize + 1;
+    let mut spec_db = Vec::with_capacity(a.n_frames * bins);
+    for t in 0..a.n_frames {
+        spec_db.extend(
+            a.magnitude.frame(t)[..bins]
+                .iter()
+                .map(|&m| 20.0 * m.max(1e-10).log10()),
+        );
+    }
+    let names = cfg.names();
+    let values = summarise(&audio, &cfg);
+    Ok(ClipView {
+        id: clip.id,
+        sample_rate: audio.sample_rate,
+        duration: audio.duration(),
+        envelope,
+        n_frames: a.n_frames,
+        spec_db,
+        spec_bins: bins,
+        spec_max_hz: max_hz,
+        mel_db: a.mel_db.clone(),
+        n_mels: a.n_mels,
+        mfcc: a.mfcc.clone(),
+        n_mfcc: a.n_mfcc,
+        chroma: a.chroma.iter().flatten().copied().collect(),
+        f0: a.pyin.f0.clone(),
+        features: names.into_iter().zip(values).collect(),
+    })
+}
+
+/// Runs a command in the background; its result comes back on `tx`.
+fn spawn(cmd: Command, tx: &Sender<AppEvent>, load: &LoadOptions) {
+    let tx = tx.clone();
+    let load = load.clone();
+    match cmd {
+        Command::OpenCorpus(spec) => {
+            std::thread::spawn(move || {
+                let r = Corpus::open(&spec, &load).map_err(|e| e.to_string());
+                let _ = tx.send(AppEvent::CorpusOpened(r));
+            });
+        }
+        Command::Analyse(clip) => {
+            rayon::spawn(move || {
+                let r = clip_view(&clip).map(Arc::new);
+                let _ = tx.send(AppEvent::Analysed(clip.id, r));
+            });
+        }
+    }
+}
+
+/// Starts the TUI on `spec`; returns when the user quits. The terminal is restored on quit, on
+/// error and on panic (ratatui's panic hook restores it before the message prints).
+pub fn run(spec: CorpusSpec, load: LoadOptions) -> Result<()> {
+    libsvm_rs::set_quiet(true);
+    let _ = tui_logger::init_logger(log::LevelFilter::Debug);
+    tui_logger::set_default_level(log::LevelFilter::Info);
+    let theme = Theme::new(ColorMode::detect());
+    let mut terminal = ratatui::try_init()?;
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = event_loop(&mut terminal, spec, &load, theme);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    spec: CorpusSpec,
+    load: &LoadOptions,
+    theme: Theme,
+) -> Result<()> {
+    let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
+    let (mut app, cmds) = App::new(spec);
+    for c in cmds {
+        spawn(c, &tx, load);
+    }
+    while !app.should_quit {
+        let mut spans = Vec::new();
+        terminal.draw(|f| spans = ui::draw(f, &app, &theme))?;
+        app.tab_spans = spans;
+        let mut actions = Vec::new();
+        if event::poll(Duration::from_millis(50))? {
+            let ev = event::read()?;
+            actions.extend(keys::action_for(&app, &ev));
+        }
+        while let Ok(e) = rx.try_recv() {
+            actions.push(Action::Event(e));
+        }
+        for a in actions {
+            for c in app.update(a) {
+                spawn(c, &tx, load);
+            }
+        }
+    }
+    Ok(())
+}

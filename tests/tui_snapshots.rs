@@ -1,0 +1,151 @@
+//! Every pane at 80×24 and 160×48 on the synthetic corpus (ratatui TestBackend + insta),
+//! including the help overlay, NO_COLOR mode and an error state; plus the update logic.
+
+use std::sync::Arc;
+
+use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
+use emoscope::tui::app::{Action, App, AppEvent, Focus, InspectView, Pane};
+use emoscope::tui::theme::{ColorMode, Theme};
+use emoscope::tui::{clip_view, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn render(app: &App, mode: ColorMode, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| {
+        ui::draw(f, app, &Theme::new(mode));
+    })
+    .unwrap();
+    t.backend().to_string()
+}
+
+fn opened() -> App {
+    let (mut app, cmds) = App::new(CorpusSpec::default());
+    assert_eq!(cmds.len(), 1);
+    app.update(Action::Event(AppEvent::CorpusOpened(Ok(
+        Corpus::synthetic(),
+    ))));
+    app
+}
+
+/// Actor 03, angry, first clip, inspected (the analysis done here, synchronously).
+fn inspecting() -> App {
+    let mut app = opened();
+    for a in [
+        Action::Down,
+        Action::Down,
+        Action::Right,
+        Action::Right,
+        Action::Right,
+        Action::Right,
+        Action::Enter,
+    ] {
+        app.update(a);
+    }
+    let cmds = app.update(Action::Enter);
+    assert_eq!(app.pane, Pane::Inspect);
+    let id = app.inspected.unwrap();
+    assert_eq!(id, RavdessId::parse("03-01-05-01-01-01-03").unwrap());
+    assert_eq!(cmds.len(), 1, "one analysis requested");
+    let clip = Corpus::synthetic().clip(&id).unwrap().clone();
+    let view = clip_view(&clip).unwrap();
+    app.update(Action::Event(AppEvent::Analysed(id, Ok(Arc::new(view)))));
+    app
+}
+
+fn both_sizes(name: &str, app: &App, mode: ColorMode) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, mode, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), render(app, mode, 160, 48));
+}
+
+#[test]
+fn corpus_pane() {
+    let mut app = opened();
+    both_sizes("corpus", &app, ColorMode::TrueColor);
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    app.update(Action::CycleSex);
+    assert_eq!(app.focus, Focus::Clips);
+    both_sizes("corpus_clips_filtered", &app, ColorMode::TrueColor);
+    app.update(Action::ToggleProblems);
+    both_sizes("corpus_problems", &app, ColorMode::TrueColor);
+}
+
+#[test]
+fn help_overlay_and_error_state() {
+    let mut app = opened();
+    app.update(Action::ToggleHelp);
+    both_sizes("help_corpus", &app, ColorMode::TrueColor);
+    let (mut broken, _) = App::new(CorpusSpec::Directory {
+        path: "/no/such/ravdess".into(),
+    });
+    broken.update(Action::Event(AppEvent::CorpusOpened(Err(
+        "/no/such/ravdess: No such file or directory (os error 2)".into(),
+    ))));
+    both_sizes("error", &broken, ColorMode::TrueColor);
+}
+
+#[test]
+fn inspect_pane_views_and_no_color() {
+    let mut app = inspecting();
+    both_sizes("inspect_spectrogram", &app, ColorMode::TrueColor);
+    both_sizes("inspect_spectrogram_no_color", &app, ColorMode::Mono);
+    for view in [
+        InspectView::Mel,
+        InspectView::Mfcc,
+        InspectView::Chroma,
+        InspectView::Pitch,
+        InspectView::Features,
+    ] {
+        app.update(Action::NextView);
+        assert_eq!(app.view, view);
+        both_sizes(
+            &format!("inspect_{}", view.title().to_lowercase()),
+            &app,
+            ColorMode::Mono,
+        );
+    }
+}
+
+#[test]
+fn side_by_side_and_other_panes() {
+    let mut app = inspecting();
+    let cmds = app.update(Action::ToggleSideBySide);
+    assert_eq!(cmds.len(), 1, "the neutral take is analysed");
+    both_sizes("inspect_side_by_side_pending", &app, ColorMode::Mono);
+    for p in [Pane::Train, Pane::Log] {
+        app.update(Action::Pane(p));
+        both_sizes(
+            &format!("pane_{}", p.title().to_lowercase()),
+            &app,
+            ColorMode::Mono,
+        );
+    }
+}
+
+#[test]
+fn quitting_asks_while_jobs_run_and_search_filters() {
+    let (mut app, _) = App::new(CorpusSpec::default());
+    app.update(Action::Quit);
+    assert!(
+        !app.should_quit && app.confirm_quit,
+        "the corpus is still opening"
+    );
+    app.update(Action::Down);
+    assert!(
+        !app.should_quit && !app.confirm_quit,
+        "any other key cancels"
+    );
+    app.update(Action::Event(AppEvent::CorpusOpened(Ok(
+        Corpus::synthetic(),
+    ))));
+    app.update(Action::StartSearch);
+    for c in "rep 2".chars() {
+        app.update(Action::SearchChar(c));
+    }
+    app.update(Action::SearchDone);
+    assert!(app.cell_clips().iter().all(|c| c.id.repetition == 2));
+    assert_eq!(app.cell_clips().len(), 2, "actor 01 neutral, repetition 2");
+    app.update(Action::Quit);
+    assert!(app.should_quit, "nothing running: q quits at once");
+}
