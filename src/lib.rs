@@ -10,5 +10,6 @@ pub mod corpus;
 pub mod features;
 pub mod jobs;
 pub mod ml;
+pub mod session;
 pub mod tui;
 pub mod util;

@@ -3,13 +3,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// A temporary path beside `path` (same directory, so a rename is atomic).
+/// A temporary path beside `path` (same directory, so a rename is atomic), unique per call so
+/// concurrent saves of one file never share a temporary.
 pub fn temp_path_for(path: &Path) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed and

@@ -23,6 +23,9 @@ use crate::features::{FeatureConfig, Preset};
 pub struct Cli {
     #[command(flatten)]
     pub corpus: CorpusArgs,
+    /// Restore a saved session (sessions/NAME.ron) in the TUI, and autosave back to it.
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
     /// More log output on stderr (-v info, -vv debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -147,7 +150,9 @@ pub fn interactive() -> bool {
 /// Runs the CLI; output goes to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
-        None if interactive() => crate::tui::run(cli.corpus.spec(), cli.corpus.load_options())?,
+        None if interactive() => {
+            crate::tui::run(cli.corpus.spec(), cli.corpus.load_options(), cli.session)?
+        }
         None => {
             let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
             write!(out, "{}", corpus.summary())?;

@@ -107,12 +107,14 @@ pub struct ClipView {
 pub enum Command {
     OpenCorpus(CorpusSpec),
     Analyse(Clip),
+    SaveSession(std::path::PathBuf, crate::session::Session),
 }
 
 /// Results of background work.
 #[derive(Debug, Clone)]
 pub enum AppEvent {
     CorpusOpened(Result<Corpus, String>),
+    Saved(Result<std::path::PathBuf, String>),
     Analysed(RavdessId, Result<Arc<ClipView>, String>),
 }
 
@@ -139,13 +141,22 @@ pub enum Action {
     CycleIntensity,
     CycleStatement,
     StartSearch,
+    /// Start typing a session name to save as.
+    StartSaveAs,
+    /// Start typing a corpus folder to open.
+    StartOpen,
     SearchChar(char),
     SearchBackspace,
     SearchDone,
+    /// Leave a text prompt without applying it.
+    InputCancel,
     ToggleProblems,
     NextView,
     ToggleSideBySide,
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     Resize,
     Event(AppEvent),
 }
@@ -155,6 +166,15 @@ pub enum Action {
 pub enum Focus {
     Grid,
     Clips,
+}
+
+/// What a text prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// Typing filters the clip list live.
+    Search,
+    SaveAs,
+    OpenCorpus,
 }
 
 /// Filters of the corpus pane.
@@ -174,6 +194,8 @@ pub struct App {
     pub corpus: Option<Corpus>,
     pub error: Option<String>,
     pub status: String,
+    /// A warning shown above everything in the status line until the next key.
+    pub notice: Option<String>,
     pub show_help: bool,
     pub confirm_quit: bool,
     pub should_quit: bool,
@@ -183,7 +205,9 @@ pub struct App {
     pub focus: Focus,
     pub clip_index: usize,
     pub filters: Filters,
-    pub searching: bool,
+    /// The text prompt being typed into, if any (search types into `filters.text`).
+    pub prompt: Option<Prompt>,
+    pub prompt_text: String,
     pub show_problems: bool,
     // Inspect pane.
     pub inspected: Option<RavdessId>,
@@ -215,6 +239,7 @@ impl App {
             corpus: None,
             error: None,
             status: format!("opening {spec} …"),
+            notice: None,
             show_help: false,
             confirm_quit: false,
             should_quit: false,
@@ -223,7 +248,8 @@ impl App {
             focus: Focus::Grid,
             clip_index: 0,
             filters: Filters::default(),
-            searching: false,
+            prompt: None,
+            prompt_text: String::new(),
             show_problems: false,
             inspected: None,
             view: InspectView::Spectrogram,
@@ -234,6 +260,73 @@ impl App {
             jobs_running: 1,
         };
         (app, vec![Command::OpenCorpus(spec)])
+    }
+
+    /// Starts opening another corpus.
+    fn open(&mut self, spec: CorpusSpec) -> Vec<Command> {
+        self.spec = spec.clone();
+        self.corpus = None;
+        self.error = None;
+        self.views.clear();
+        self.pending.clear();
+        self.jobs_running += 1;
+        self.status = format!("opening {spec} …");
+        vec![Command::OpenCorpus(spec)]
+    }
+
+    /// A new app restoring a saved session (the caller runs the returned commands).
+    pub fn from_session(s: &crate::session::Session) -> (App, Vec<Command>) {
+        let (mut app, cmds) = App::new(s.corpus.clone());
+        let u = &s.ui;
+        app.pane = Pane::ALL
+            .iter()
+            .copied()
+            .find(|p| p.title() == u.pane)
+            .unwrap_or(Pane::Corpus);
+        app.actor = u.actor;
+        app.emotion = u.emotion.min(7);
+        app.focus = if u.in_clips {
+            Focus::Clips
+        } else {
+            Focus::Grid
+        };
+        app.clip_index = u.clip_index;
+        app.filters = Filters {
+            sex: u.filter_sex,
+            intensity: u.filter_intensity,
+            statement: u.filter_statement,
+            text: u.filter_text.clone(),
+        };
+        app.inspected = u.inspected;
+        app.view = InspectView::ALL
+            .iter()
+            .copied()
+            .find(|v| v.title() == u.view)
+            .unwrap_or(InspectView::Spectrogram);
+        app.side_by_side = u.side_by_side;
+        (app, cmds)
+    }
+
+    /// The session to save: the corpus and where the user is.
+    pub fn session(&self) -> crate::session::Session {
+        crate::session::Session {
+            version: crate::session::VERSION,
+            corpus: self.spec.clone(),
+            ui: crate::session::UiState {
+                pane: self.pane.title().to_string(),
+                actor: self.actor,
+                emotion: self.emotion,
+                in_clips: self.focus == Focus::Clips,
+                clip_index: self.clip_index,
+                filter_sex: self.filters.sex,
+                filter_intensity: self.filters.intensity,
+                filter_statement: self.filters.statement,
+                filter_text: self.filters.text.clone(),
+                inspected: self.inspected,
+                view: self.view.title().to_string(),
+                side_by_side: self.side_by_side,
+            },
+        }
     }
 
     /// The actors present (sorted).
@@ -337,6 +430,9 @@ impl App {
     /// Applies an action; returns the background work it needs.
     pub fn update(&mut self, action: Action) -> Vec<Command> {
         let mut cmds = Vec::new();
+        if !matches!(action, Action::Event(_) | Action::Resize) {
+            self.notice = None;
+        }
         if self.confirm_quit {
             self.confirm_quit = false;
             if matches!(action, Action::ConfirmQuit | Action::Quit) {
@@ -345,17 +441,49 @@ impl App {
             }
             self.status = "quit cancelled".into();
         }
-        if self.searching {
+        if let Some(prompt) = self.prompt {
             match action {
-                Action::SearchChar(c) => self.filters.text.push(c),
-                Action::SearchBackspace => {
-                    self.filters.text.pop();
+                Action::SearchChar(c) if prompt == Prompt::Search => {
+                    self.filters.text.push(c);
+                    self.clip_index = 0;
                 }
-                Action::SearchDone | Action::Back | Action::Enter => self.searching = false,
+                Action::SearchBackspace if prompt == Prompt::Search => {
+                    self.filters.text.pop();
+                    self.clip_index = 0;
+                }
+                Action::SearchChar(c) => self.prompt_text.push(c),
+                Action::SearchBackspace => {
+                    self.prompt_text.pop();
+                }
+                Action::SearchDone => {
+                    self.prompt = None;
+                    let text = std::mem::take(&mut self.prompt_text);
+                    match prompt {
+                        Prompt::Search => {}
+                        Prompt::SaveAs => {
+                            let path = crate::session::Session::path_for_name(&text);
+                            self.status = format!("saving {} …", path.display());
+                            cmds.push(Command::SaveSession(path, self.session()));
+                        }
+                        Prompt::OpenCorpus if !text.trim().is_empty() => {
+                            let spec = CorpusSpec::Directory {
+                                path: text.trim().into(),
+                            };
+                            cmds.extend(self.open(spec));
+                        }
+                        Prompt::OpenCorpus => {}
+                    }
+                }
+                Action::InputCancel => {
+                    if prompt == Prompt::Search {
+                        self.filters.text.clear();
+                    }
+                    self.prompt = None;
+                    self.prompt_text.clear();
+                }
                 Action::Event(e) => return self.on_event(e),
                 _ => {}
             }
-            self.clip_index = 0;
             return cmds;
         }
         match action {
@@ -379,6 +507,17 @@ impl App {
                 self.pane = Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
             }
             Action::Event(e) => return self.on_event(e),
+            Action::StartSaveAs => {
+                self.prompt = Some(Prompt::SaveAs);
+                self.prompt_text.clear();
+            }
+            Action::StartOpen => {
+                self.prompt = Some(Prompt::OpenCorpus);
+                self.prompt_text = match &self.spec {
+                    CorpusSpec::Directory { path } => path.display().to_string(),
+                    CorpusSpec::Synthetic { .. } => String::new(),
+                };
+            }
             Action::Resize => {}
             Action::Click { column, row } => {
                 if row == 0
@@ -410,7 +549,7 @@ impl App {
             (_, Action::CycleStatement) => {
                 self.filters.statement = cycle(self.filters.statement, Statement::ALL)
             }
-            (_, Action::StartSearch) => self.searching = true,
+            (_, Action::StartSearch) => self.prompt = Some(Prompt::Search),
             (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
             (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
             (Focus::Grid, Action::Down) => {
@@ -479,7 +618,7 @@ impl App {
     }
 
     fn on_event(&mut self, e: AppEvent) -> Vec<Command> {
-        let cmds = Vec::new();
+        let mut cmds = Vec::new();
         match e {
             AppEvent::CorpusOpened(Ok(c)) => {
                 self.jobs_running = self.jobs_running.saturating_sub(1);
@@ -492,11 +631,27 @@ impl App {
                 log::info!("{}", self.status);
                 self.corpus = Some(c);
                 self.error = None;
+                // A restored session's clip: analyse it now that its audio can be found.
+                if let Some(id) = self.inspected {
+                    self.request(id, &mut cmds);
+                    if self.side_by_side
+                        && let Some(other) = self.counterpart(&id)
+                    {
+                        self.request(other, &mut cmds);
+                    }
+                }
+            }
+            AppEvent::Saved(Ok(path)) => {
+                self.status = format!("session saved to {}", path.display());
+            }
+            AppEvent::Saved(Err(msg)) => {
+                log::error!("{msg}");
+                self.status = msg;
             }
             AppEvent::CorpusOpened(Err(msg)) => {
                 self.jobs_running = self.jobs_running.saturating_sub(1);
                 log::error!("{msg}");
-                self.status = "could not open the corpus".into();
+                self.status = "could not open the corpus — press o to open another folder".into();
                 self.error = Some(msg);
             }
             AppEvent::Analysed(id, result) => {

@@ -23,9 +23,13 @@ const fn k(keys: &'static str, what: &'static str, footer: Option<&'static str>)
 pub const GLOBAL: &[KeyHelp] = &[
     k("q", "quit (asks while jobs run)", Some("quit")),
     k("?", "help", Some("help")),
-    k("1-6 Tab", "switch pane", Some("panes")),
-    k("S-Tab", "previous pane", None),
-    k("mouse", "click a tab to switch", None),
+    k(
+        "1-6 Tab S-Tab",
+        "switch pane (a click on a tab too)",
+        Some("panes"),
+    ),
+    k("w", "save session as sessions/NAME.ron (autosaves)", None),
+    k("o", "open another corpus folder", None),
     k("Ctrl-C", "quit at once", None),
 ];
 
@@ -97,11 +101,12 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::ConfirmQuit);
     }
-    if app.searching {
+    if app.prompt.is_some() {
         return match key.code {
             KeyCode::Char(c) => Some(Action::SearchChar(c)),
             KeyCode::Backspace => Some(Action::SearchBackspace),
-            KeyCode::Enter | KeyCode::Esc => Some(Action::SearchDone),
+            KeyCode::Enter => Some(Action::SearchDone),
+            KeyCode::Esc => Some(Action::InputCancel),
             _ => None,
         };
     }
@@ -127,6 +132,8 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('/') => Action::StartSearch,
         KeyCode::Char('p') => Action::ToggleProblems,
         KeyCode::Char('v') => Action::NextView,
+        KeyCode::Char('w') => Action::StartSaveAs,
+        KeyCode::Char('o') => Action::StartOpen,
         KeyCode::Char('b') => Action::ToggleSideBySide,
         _ => return None,
     };

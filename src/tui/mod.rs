@@ -88,6 +88,15 @@ fn spawn(cmd: Command, tx: &Sender<AppEvent>, load: &LoadOptions) {
                 let _ = tx.send(AppEvent::CorpusOpened(r));
             });
         }
+        Command::SaveSession(path, session) => {
+            std::thread::spawn(move || {
+                let r = session
+                    .save(&path)
+                    .map(|()| path)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(AppEvent::Saved(r));
+            });
+        }
         Command::Analyse(clip) => {
             rayon::spawn(move || {
                 let r = clip_view(&clip).map(Arc::new);
@@ -97,16 +106,50 @@ fn spawn(cmd: Command, tx: &Sender<AppEvent>, load: &LoadOptions) {
     }
 }
 
-/// Starts the TUI on `spec`; returns when the user quits. The terminal is restored on quit, on
-/// error and on panic (ratatui's panic hook restores it before the message prints).
-pub fn run(spec: CorpusSpec, load: LoadOptions) -> Result<()> {
+/// Where sessions autosave when no `--session` file is given (or it could not be read).
+pub const AUTOSAVE: &str = "sessions/autosave.ron";
+
+/// The app to start with, and where it autosaves: a readable `--session` file restores it
+/// and is saved back to; a new path starts a session there; an unreadable or corrupt one is
+/// reported, left untouched, and the app starts fresh, autosaving to [`AUTOSAVE`].
+pub fn initial_app(
+    spec: CorpusSpec,
+    session: Option<&std::path::Path>,
+) -> (App, Vec<Command>, std::path::PathBuf) {
+    // A --session file that does not exist yet is a new session saved there.
+    if let Some(p) = session.filter(|p| !p.exists()) {
+        let (app, cmds) = App::new(spec);
+        return (app, cmds, p.to_path_buf());
+    }
+    match session.map(|p| (p, crate::session::Session::load(p))) {
+        Some((p, Ok(s))) => {
+            let (app, cmds) = App::from_session(&s);
+            (app, cmds, p.to_path_buf())
+        }
+        Some((_, Err(e))) => {
+            log::error!("{e}");
+            let (mut app, cmds) = App::new(spec);
+            app.notice = Some(format!("{e} — starting fresh"));
+            (app, cmds, AUTOSAVE.into())
+        }
+        None => {
+            let (app, cmds) = App::new(spec);
+            (app, cmds, AUTOSAVE.into())
+        }
+    }
+}
+
+/// Starts the TUI on `spec` (or a saved session); returns when the user quits. The terminal
+/// is restored on quit, on error and on panic (ratatui's panic hook restores it before the
+/// message prints). The session autosaves on change and on quit.
+pub fn run(spec: CorpusSpec, load: LoadOptions, session: Option<std::path::PathBuf>) -> Result<()> {
     libsvm_rs::set_quiet(true);
     let _ = tui_logger::init_logger(log::LevelFilter::Debug);
     tui_logger::set_default_level(log::LevelFilter::Info);
     let theme = Theme::new(ColorMode::detect());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, spec, &load, theme);
+    let result = event_loop(&mut terminal, spec, session.as_deref(), &load, theme);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -115,14 +158,16 @@ pub fn run(spec: CorpusSpec, load: LoadOptions) -> Result<()> {
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     spec: CorpusSpec,
+    session: Option<&std::path::Path>,
     load: &LoadOptions,
     theme: Theme,
 ) -> Result<()> {
     let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
-    let (mut app, cmds) = App::new(spec);
+    let (mut app, cmds, autosave) = initial_app(spec, session);
     for c in cmds {
         spawn(c, &tx, load);
     }
+    let mut saved = app.session();
     while !app.should_quit {
         let mut spans = Vec::new();
         terminal.draw(|f| spans = ui::draw(f, &app, &theme))?;
@@ -140,6 +185,22 @@ fn event_loop(
                 spawn(c, &tx, load);
             }
         }
+        // Autosave whenever what a session records has changed.
+        let now = app.session();
+        if now != saved {
+            // Quietly, off the UI thread: the status line is for what the user asked.
+            let (path, session) = (autosave.clone(), now.clone());
+            std::thread::spawn(move || {
+                if let Err(e) = session.save(&path) {
+                    log::warn!("autosave: {e}");
+                }
+            });
+            saved = now;
+        }
+    }
+    // And once more on quit, waiting for it.
+    if let Err(e) = app.session().save(&autosave) {
+        log::error!("{e}");
     }
     Ok(())
 }

@@ -74,6 +74,25 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         String::new()
     };
+    let prompt = match app.prompt {
+        Some(super::app::Prompt::SaveAs) => Some("save session as (sessions/NAME.ron): "),
+        Some(super::app::Prompt::OpenCorpus) => Some("open corpus folder: "),
+        _ => None,
+    };
+    if let Some(n) = &app.notice {
+        f.render_widget(Paragraph::new(Span::styled(n.clone(), theme.error())), area);
+        return;
+    }
+    if let Some(p) = prompt {
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(p, theme.key()),
+                Span::raw(format!("{}▏", app.prompt_text)),
+            ])),
+            area,
+        );
+        return;
+    }
     let style = if app.error.is_some() || app.confirm_quit {
         theme.error()
     } else {

@@ -82,12 +82,9 @@ fn filter_line(app: &App) -> String {
             f.statement.map_or("all".into(), |s| s.to_string())
         ),
     ];
-    if !f.text.is_empty() || app.searching {
-        parts.push(format!(
-            "/{}{}",
-            f.text,
-            if app.searching { "▏" } else { "" }
-        ));
+    let searching = app.prompt == Some(crate::tui::app::Prompt::Search);
+    if !f.text.is_empty() || searching {
+        parts.push(format!("/{}{}", f.text, if searching { "▏" } else { "" }));
     }
     parts.join(" · ")
 }

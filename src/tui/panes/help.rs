@@ -12,7 +12,7 @@ use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let w = area.width.saturating_sub(4).min(76);
-    let lines_needed = (app.keys().len() + GLOBAL.len() + 4) as u16;
+    let lines_needed = (app.keys().len() + GLOBAL.len() + 3) as u16;
     let h = lines_needed.min(area.height.saturating_sub(2));
     let r = Rect {
         x: area.x + (area.width - w) / 2,
@@ -20,10 +20,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         width: w,
         height: h,
     };
-    let mut lines = vec![Line::from(Span::styled(
-        format!("{} keys", app.pane.title()),
-        theme.title(),
-    ))];
+    let mut lines = Vec::new();
     for k in app
         .keys()
         .iter()
@@ -48,7 +45,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title("Help — ? or Esc to close"),
+                .title(format!("{} keys — ? or Esc to close", app.pane.title())),
         ),
         r,
     );

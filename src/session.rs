@@ -1,0 +1,155 @@
+//! Sessions: the state worth coming back to — which corpus, and where the user was — as
+//! versioned RON under `sessions/`. Fields default when missing, so older files still load;
+//! saves are atomic, so a failed save never destroys the previous file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::corpus::{CorpusSpec, RavdessId};
+
+/// The session format this build writes.
+pub const VERSION: u32 = 1;
+
+/// Where the user was in the interface (plain data: no UI types).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiState {
+    /// Pane title, e.g. "Corpus", "Inspect".
+    pub pane: String,
+    /// Row (actor position) and column (emotion index) of the corpus grid.
+    pub actor: usize,
+    pub emotion: usize,
+    /// Whether the clip list has the focus, and its selected row.
+    pub in_clips: bool,
+    pub clip_index: usize,
+    pub filter_sex: Option<crate::corpus::Sex>,
+    pub filter_intensity: Option<crate::corpus::Intensity>,
+    pub filter_statement: Option<crate::corpus::Statement>,
+    pub filter_text: String,
+    pub inspected: Option<RavdessId>,
+    /// Inspector view title, e.g. "spectrogram".
+    pub view: String,
+    pub side_by_side: bool,
+}
+
+/// A saved session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Session {
+    pub version: u32,
+    pub corpus: CorpusSpec,
+    pub ui: UiState,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            version: VERSION,
+            corpus: CorpusSpec::default(),
+            ui: UiState::default(),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SessionError {
+    #[error("{path}: cannot read the session: {why}", path = .0.display(), why = .1)]
+    Read(PathBuf, String),
+    #[error("{path}: not a valid session file (left untouched): {why}", path = .0.display(), why = .1)]
+    Parse(PathBuf, String),
+    #[error("{path}: session version {v} is newer than this build reads ({VERSION})", path = .0.display(), v = .1)]
+    Version(PathBuf, u32),
+    #[error("{path}: cannot save the session: {why}", path = .0.display(), why = .1)]
+    Write(PathBuf, String),
+}
+
+impl Session {
+    pub fn load(path: &Path) -> Result<Session, SessionError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SessionError::Read(path.into(), e.to_string()))?;
+        let s: Session =
+            ron::from_str(&text).map_err(|e| SessionError::Parse(path.into(), e.to_string()))?;
+        if s.version > VERSION {
+            return Err(SessionError::Version(path.into(), s.version));
+        }
+        Ok(s)
+    }
+
+    /// Saves atomically (temporary file + rename), creating the folder if needed.
+    pub fn save(&self, path: &Path) -> Result<(), SessionError> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|e| SessionError::Write(path.into(), e.to_string()))?;
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| SessionError::Write(path.into(), e.to_string()))?;
+        }
+        crate::util::write_atomic(path, text.as_bytes())
+            .map_err(|e| SessionError::Write(path.into(), e.to_string()))
+    }
+
+    /// `sessions/NAME.ron` for a user-given name (letters, digits, `-`, `_`, `.` kept).
+    pub fn path_for_name(name: &str) -> PathBuf {
+        let clean: String = name
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let clean = if clean.is_empty() {
+            "session".to_string()
+        } else {
+            clean
+        };
+        Path::new("sessions").join(format!("{}.ron", clean.trim_end_matches(".ron")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_missing_fields_and_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.ron");
+        let mut s = Session::default();
+        s.ui.pane = "Inspect".into();
+        s.ui.inspected = RavdessId::parse("03-01-05-01-01-01-03").ok();
+        s.save(&p).unwrap();
+        assert_eq!(Session::load(&p).unwrap(), s);
+        // An older file without ui fields still loads, with defaults.
+        std::fs::write(&p, "(version: 1, corpus: synthetic(seed: 7))").unwrap();
+        let old = Session::load(&p).unwrap();
+        assert_eq!(old.corpus, CorpusSpec::Synthetic { seed: 7 });
+        assert_eq!(old.ui, UiState::default());
+        // A corrupt file is an error naming it and stays as it was.
+        std::fs::write(&p, "(version: 1, corpus: ").unwrap();
+        let err = Session::load(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("s.ron") && err.contains("left untouched"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "(version: 1, corpus: "
+        );
+        std::fs::write(&p, "(version: 9)").unwrap();
+        assert!(
+            Session::load(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("version 9")
+        );
+        assert_eq!(
+            Session::path_for_name("my run/1"),
+            Path::new("sessions/my_run_1.ron")
+        );
+    }
+}
