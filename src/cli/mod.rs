@@ -140,6 +140,9 @@ pub enum BenchTarget {
     /// Feature extraction over the corpus (use --corpus ../shared/fixtures/ravdess): cold for
     /// each preset, then cached; beside it librosa's time from benches/librosa_features.py.
     Features,
+    /// The TUI: opening the corpus to the first frame, frame time at 200×50 with the
+    /// inspector full, and input-to-redraw latency while a whole-corpus extraction runs.
+    Tui,
 }
 
 /// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
@@ -197,6 +200,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Bench { what, clips }) => match what {
             BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
             BenchTarget::Features => bench_features(&cli.corpus, clips, out)?,
+            BenchTarget::Tui => bench_tui(&cli.corpus, out)?,
         },
         Some(Command::Features {
             preset,
@@ -460,6 +464,120 @@ fn classify(
                 .collect();
             writeln!(out, "{}: {}  [{}]", f.display(), e, probs.join(", "))?;
         }
+    }
+    Ok(())
+}
+
+/// Frame and latency figures of the TUI, drawn into ratatui's TestBackend (no terminal I/O).
+fn bench_tui(args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
+    use crate::tui::app::{Action, App, AppEvent};
+    use crate::tui::theme::{ColorMode, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::time::Instant;
+
+    let theme = Theme::new(ColorMode::TrueColor);
+    let mut term = Terminal::new(TestBackend::new(200, 50))?;
+    let t0 = Instant::now();
+    let corpus = open(&args.spec(), args)?;
+    let (mut app, _) = App::new(args.spec());
+    app.update(Action::Event(AppEvent::CorpusOpened(Ok(corpus.clone()))));
+    term.draw(|f| {
+        crate::tui::ui::draw(f, &app, &theme);
+    })?;
+    writeln!(
+        out,
+        "open corpus + first frame: {:.1} ms ({} clips)",
+        t0.elapsed().as_secs_f64() * 1e3,
+        corpus.clips.len()
+    )?;
+
+    // Inspect the first clip (and its neutral take side by side), analysed here.
+    let clip = corpus.clips.first().context("empty corpus")?.clone();
+    app.update(Action::Enter);
+    app.update(Action::Enter);
+    app.update(Action::ToggleSideBySide);
+    for id in [Some(clip.id), app.counterpart(&clip.id)]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(c) = corpus.clip(&id) {
+            let v = crate::tui::clip_view(c).map_err(anyhow::Error::msg)?;
+            app.update(Action::Event(AppEvent::Analysed(
+                id,
+                Ok(std::sync::Arc::new(v)),
+            )));
+        }
+    }
+    let time_frames = |app: &App, term: &mut Terminal<TestBackend>, n: usize| -> Result<Vec<f64>> {
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t = Instant::now();
+            term.draw(|f| {
+                crate::tui::ui::draw(f, app, &theme);
+            })?;
+            v.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        Ok(v)
+    };
+    let stats = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[v.len() * 99 / 100], v[v.len() - 1])
+    };
+    for view in 0..3 {
+        let (p50, p99, max) = stats(time_frames(&app, &mut term, 200)?);
+        writeln!(
+            out,
+            "frame 200x50, inspector side by side, {:<12}: p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
+            app.view.title()
+        )?;
+        if view < 2 {
+            app.update(Action::NextView);
+        }
+    }
+
+    // Input to redraw while every clip's features are extracted on the rayon pool.
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let flag = busy.clone();
+    let bg = corpus.clone();
+    let worker = std::thread::spawn(move || {
+        let cfg = FeatureConfig::preset(Preset::Classic);
+        let r = extract_corpus(&bg, &cfg, None, &CancelToken::new(), &|_, _| {});
+        flag.store(false, std::sync::atomic::Ordering::Relaxed);
+        r.map(|t| t.rows.len())
+    });
+    app.update(Action::Back);
+    let mut lat = Vec::new();
+    let mut i = 0usize;
+    while busy.load(std::sync::atomic::Ordering::Relaxed) && lat.len() < 2000 {
+        let t = Instant::now();
+        app.update(if i.is_multiple_of(2) {
+            Action::Down
+        } else {
+            Action::Up
+        });
+        term.draw(|f| {
+            crate::tui::ui::draw(f, &app, &theme);
+        })?;
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+        i += 1;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let rows = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("extraction thread panicked"))??;
+    if lat.is_empty() {
+        writeln!(
+            out,
+            "input-to-redraw under load: extraction finished before the first key"
+        )?;
+    } else {
+        let n = lat.len();
+        let (p50, p99, max) = stats(lat);
+        writeln!(
+            out,
+            "input-to-redraw while extracting {rows} clips: {n} keys, p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms"
+        )?;
     }
     Ok(())
 }

@@ -21,14 +21,26 @@ pub struct Heatmap<'a> {
 }
 
 impl Heatmap<'_> {
-    /// The value at fractional position (x ∈ [0,1) across, y ∈ [0,1) up), by nearest cell.
-    fn sample(&self, x: f32, y: f32) -> f32 {
+    /// The largest value over the cells a pixel covers (x over [x0, x1), y over [y0, y1),
+    /// fractions of the width and height), normalised — max-pooling keeps narrow features
+    /// such as harmonics visible when many cells share a pixel.
+    fn sample(&self, x0: f32, x1: f32, y0: f32, y1: f32) -> f32 {
         if self.width == 0 || self.height == 0 {
             return 0.0;
         }
-        let t = ((x * self.width as f32) as usize).min(self.width - 1);
-        let k = ((y * self.height as f32) as usize).min(self.height - 1);
-        let v = self.values[t * self.height + k];
+        let span = |a: f32, b: f32, n: usize| {
+            let lo = ((a * n as f32) as usize).min(n - 1);
+            let hi = ((b * n as f32).ceil() as usize).clamp(lo + 1, n);
+            (lo, hi)
+        };
+        let (t0, t1) = span(x0, x1, self.width);
+        let (k0, k1) = span(y0, y1, self.height);
+        let mut v = f32::NEG_INFINITY;
+        for t in t0..t1 {
+            for &x in &self.values[t * self.height + k0..t * self.height + k1] {
+                v = v.max(x);
+            }
+        }
         ((v - self.lo) / (self.hi - self.lo).max(1e-9)).clamp(0.0, 1.0)
     }
 }
@@ -41,11 +53,14 @@ impl Widget for Heatmap<'_> {
         }
         for row in 0..h {
             for col in 0..w {
-                let x = (col as f32 + 0.5) / w as f32;
+                let (x0, x1) = (col as f32 / w as f32, (col + 1) as f32 / w as f32);
                 // Two pixels per cell; pixel rows counted from the bottom.
                 let top_px = 2 * (h - 1 - row) + 1;
-                let upper = self.sample(x, (top_px as f32 + 0.5) / (2 * h) as f32);
-                let lower = self.sample(x, ((top_px - 1) as f32 + 0.5) / (2 * h) as f32);
+                let px = |p: usize| (p as f32 / (2 * h) as f32, (p + 1) as f32 / (2 * h) as f32);
+                let (u0, u1) = px(top_px);
+                let (l0, l1) = px(top_px - 1);
+                let upper = self.sample(x0, x1, u0, u1);
+                let lower = self.sample(x0, x1, l0, l1);
                 let Some(cell) = buf.cell_mut((area.x + col as u16, area.y + row as u16)) else {
                     continue;
                 };

@@ -46,7 +46,8 @@ pub fn clip_view(clip: &Clip) -> Result<ClipView, String> {
         })
         .collect();
     let sr = f64::from(audio.sample_rate);
-    let max_hz = (sr / 2.0).min(8000.0);
+    // Speech's harmonics and formants live below 5 kHz; the axis says so.
+    let max_hz = (sr / 2.0).min(5000.0);
     let bins = ((max_hz / (sr / 2.0)) * (a.magnitude.n_bins - 1) as f64) as usize + 1;
     let mut spec_db = Vec::with_capacity(a.n_frames * bins);
     for t in 0..a.n_frames {
