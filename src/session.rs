@@ -27,6 +27,8 @@ pub struct UiState {
     pub filter_sex: Option<crate::corpus::Sex>,
     pub filter_intensity: Option<crate::corpus::Intensity>,
     pub filter_statement: Option<crate::corpus::Statement>,
+    pub filter_repetition: Option<u8>,
+    pub filter_channel: Option<crate::corpus::VocalChannel>,
     pub filter_text: String,
     pub inspected: Option<RavdessId>,
     /// Inspector view title, e.g. "spectrogram".

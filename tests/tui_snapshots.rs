@@ -146,6 +146,28 @@ fn quitting_asks_while_jobs_run_and_search_filters() {
     app.update(Action::SearchDone);
     assert!(app.cell_clips().iter().all(|c| c.id.repetition == 2));
     assert_eq!(app.cell_clips().len(), 2, "actor 01 neutral, repetition 2");
+    app.update(Action::InputCancel);
+    app.update(Action::CycleRepetition);
+    app.update(Action::CycleChannel);
+    assert_eq!(
+        app.cell_clips().len(),
+        0,
+        "the search for rep 2 still applies, now with rep 1"
+    );
+    app.update(Action::StartSearch);
+    app.update(Action::InputCancel);
+    assert!(app.filters.text.is_empty(), "Esc clears the search");
+    assert!(app.cell_clips().iter().all(|c| c.id.repetition == 1));
+    assert_eq!(app.cell_clips().len(), 2);
+    app.update(Action::Pane(Pane::Log));
+    app.update(Action::CycleLogLevel);
+    assert_eq!(app.log_level, log::LevelFilter::Debug);
+    // The session records the filters.
+    let s = app.session();
+    assert_eq!(
+        (s.ui.filter_repetition, s.ui.pane.as_str()),
+        (Some(1), "Log")
+    );
     app.update(Action::Quit);
     assert!(app.should_quit, "nothing running: q quits at once");
 }

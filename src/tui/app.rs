@@ -140,6 +140,10 @@ pub enum Action {
     CycleSex,
     CycleIntensity,
     CycleStatement,
+    CycleRepetition,
+    CycleChannel,
+    /// Log pane: show one more / one less level of detail.
+    CycleLogLevel,
     StartSearch,
     /// Start typing a session name to save as.
     StartSaveAs,
@@ -183,6 +187,8 @@ pub struct Filters {
     pub sex: Option<Sex>,
     pub intensity: Option<Intensity>,
     pub statement: Option<Statement>,
+    pub repetition: Option<u8>,
+    pub channel: Option<crate::corpus::VocalChannel>,
     pub text: String,
 }
 
@@ -217,6 +223,8 @@ pub struct App {
     pub pending: HashSet<RavdessId>,
     /// Where the tabs were drawn: (pane, first column, last column), for mouse clicks.
     pub tab_spans: Vec<(Pane, u16, u16)>,
+    /// The most detailed level the Log pane shows.
+    pub log_level: log::LevelFilter,
     pub jobs_running: usize,
 }
 
@@ -257,6 +265,7 @@ impl App {
             views: HashMap::new(),
             pending: HashSet::new(),
             tab_spans: Vec::new(),
+            log_level: log::LevelFilter::Info,
             jobs_running: 1,
         };
         (app, vec![Command::OpenCorpus(spec)])
@@ -295,6 +304,8 @@ impl App {
             sex: u.filter_sex,
             intensity: u.filter_intensity,
             statement: u.filter_statement,
+            repetition: u.filter_repetition,
+            channel: u.filter_channel,
             text: u.filter_text.clone(),
         };
         app.inspected = u.inspected;
@@ -321,6 +332,8 @@ impl App {
                 filter_sex: self.filters.sex,
                 filter_intensity: self.filters.intensity,
                 filter_statement: self.filters.statement,
+                filter_repetition: self.filters.repetition,
+                filter_channel: self.filters.channel,
                 filter_text: self.filters.text.clone(),
                 inspected: self.inspected,
                 view: self.view.title().to_string(),
@@ -346,6 +359,8 @@ impl App {
         f.sex.is_none_or(|s| c.id.sex() == s)
             && f.intensity.is_none_or(|i| c.id.intensity == i)
             && f.statement.is_none_or(|s| c.id.statement == s)
+            && f.repetition.is_none_or(|r| c.id.repetition == r)
+            && f.channel.is_none_or(|ch| c.id.channel == ch)
             && (f.text.is_empty() || {
                 let t = f.text.to_ascii_lowercase();
                 c.id.stem().contains(&t) || c.id.describe().to_ascii_lowercase().contains(&t)
@@ -532,6 +547,18 @@ impl App {
             other => match self.pane {
                 Pane::Corpus => self.corpus_action(other, &mut cmds),
                 Pane::Inspect => self.inspect_action(other, &mut cmds),
+                Pane::Log => {
+                    if let Action::CycleLogLevel = other {
+                        use log::LevelFilter::*;
+                        self.log_level = match self.log_level {
+                            Error => Warn,
+                            Warn => Info,
+                            Info => Debug,
+                            Debug | Trace => Error,
+                            Off => Error,
+                        };
+                    }
+                }
                 _ => {}
             },
         }
@@ -548,6 +575,12 @@ impl App {
             }
             (_, Action::CycleStatement) => {
                 self.filters.statement = cycle(self.filters.statement, Statement::ALL)
+            }
+            (_, Action::CycleRepetition) => {
+                self.filters.repetition = cycle(self.filters.repetition, &[1, 2])
+            }
+            (_, Action::CycleChannel) => {
+                self.filters.channel = cycle(self.filters.channel, crate::corpus::VocalChannel::ALL)
             }
             (_, Action::StartSearch) => self.prompt = Some(Prompt::Search),
             (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,

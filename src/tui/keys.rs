@@ -48,7 +48,11 @@ const CORPUS: &[KeyHelp] = &[
     k("PgUp PgDn Home End", "first / last actor or clip", None),
     k("s", "filter by sex (all → male → female)", Some("sex")),
     k("i", "filter by intensity", None),
-    k("t", "filter by statement", None),
+    k(
+        "t r c",
+        "filter by statement, repetition, vocal channel",
+        None,
+    ),
     k("/", "filter clips by text", Some("search")),
     k("p", "show the scan's problems", Some("problems")),
 ];
@@ -67,7 +71,11 @@ const INSPECT: &[KeyHelp] = &[
     k("Esc", "back to the corpus", Some("back")),
 ];
 
-const LOG: &[KeyHelp] = &[k("", "the pipeline's log (newest last)", None)];
+const LOG: &[KeyHelp] = &[k(
+    "f",
+    "level shown: error → warn → info → debug",
+    Some("level"),
+)];
 
 const LATER: &[KeyHelp] = &[k("", "coming with the training issue", None)];
 
@@ -129,6 +137,9 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::CycleSex,
         KeyCode::Char('i') => Action::CycleIntensity,
         KeyCode::Char('t') => Action::CycleStatement,
+        KeyCode::Char('r') => Action::CycleRepetition,
+        KeyCode::Char('c') => Action::CycleChannel,
+        KeyCode::Char('f') => Action::CycleLogLevel,
         KeyCode::Char('/') => Action::StartSearch,
         KeyCode::Char('p') => Action::ToggleProblems,
         KeyCode::Char('v') => Action::NextView,

@@ -27,7 +27,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Vec<(Pane, u16, u16)> {
     match app.pane {
         Pane::Corpus => panes::corpus::draw(f, rows[1], app, theme),
         Pane::Inspect => panes::inspect::draw(f, rows[1], app, theme),
-        Pane::Log => panes::log::draw(f, rows[1], theme),
+        Pane::Log => panes::log::draw(f, rows[1], app.log_level, theme),
         Pane::Train | Pane::Compare | Pane::Classify => {
             f.render_widget(
                 Paragraph::new(format!(

@@ -71,22 +71,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn filter_line(app: &App) -> String {
     let f = &app.filters;
-    let mut parts = vec![
-        format!("sex {}", f.sex.map_or("all".into(), |s| s.to_string())),
-        format!(
-            "intensity {}",
-            f.intensity.map_or("all".into(), |s| s.to_string())
-        ),
-        format!(
-            "statement {}",
-            f.statement.map_or("all".into(), |s| s.to_string())
-        ),
-    ];
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(f.sex.map(|s| s.to_string()));
+    parts.extend(f.intensity.map(|i| i.to_string()));
+    parts.extend(f.statement.map(|s| s.to_string()));
+    parts.extend(f.repetition.map(|r| format!("rep {r}")));
+    parts.extend(f.channel.map(|c| c.to_string()));
     let searching = app.prompt == Some(crate::tui::app::Prompt::Search);
     if !f.text.is_empty() || searching {
         parts.push(format!("/{}{}", f.text, if searching { "▏" } else { "" }));
     }
-    parts.join(" · ")
+    if parts.is_empty() {
+        "no filters (s i t r c /)".to_string()
+    } else {
+        format!("filters: {}", parts.join(" · "))
+    }
 }
 
 fn draw_grid(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
