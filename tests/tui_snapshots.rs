@@ -105,6 +105,43 @@ fn inspect_pane_views_and_no_color() {
             ColorMode::Mono,
         );
     }
+    // z-scores: asking for them starts one background extraction; statistics of 16 clips
+    // (actor 03, every emotion, both statements, repetition 1) stand in for the corpus here.
+    let cmds = app.update(Action::CycleScale);
+    assert!(matches!(
+        cmds.as_slice(),
+        [emoscope::tui::app::Command::FeatureStats(_)]
+    ));
+    assert!(
+        app.update(Action::CycleScale).is_empty() && app.update(Action::CycleScale).is_empty(),
+        "only once"
+    );
+    app.update(Action::CycleScale);
+    let corpus = Corpus::synthetic();
+    let cfg =
+        emoscope::features::FeatureConfig::preset(emoscope::features::Preset::ClassicContrast);
+    let rows: Vec<_> = corpus
+        .clips
+        .iter()
+        .filter(|c| {
+            c.id.actor.number() == 3
+                && c.id.repetition == 1
+                && c.id.intensity == emoscope::corpus::Intensity::Normal
+        })
+        .map(|c| {
+            (
+                c.id.emotion,
+                emoscope::features::summarise(&c.load(&Default::default()).unwrap(), &cfg),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 16);
+    let stats = emoscope::tui::app::FeatureStats::from_rows(cfg.names(), &rows);
+    app.update(Action::Event(AppEvent::Stats(Ok(Arc::new(stats)))));
+    assert_eq!(app.scale, emoscope::tui::app::FeatureScale::ZCorpus);
+    both_sizes("inspect_features_z_corpus", &app, ColorMode::Mono);
+    app.update(Action::CycleScale);
+    both_sizes("inspect_features_z_emotion", &app, ColorMode::Mono);
 }
 
 #[test]

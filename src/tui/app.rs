@@ -102,12 +102,67 @@ pub struct ClipView {
     pub features: Vec<(String, f32)>,
 }
 
+/// Per-feature means and standard deviations over the corpus and per emotion, for z-scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureStats {
+    pub names: Vec<String>,
+    /// (mean, std) per feature over every clip.
+    pub corpus: Vec<(f32, f32)>,
+    /// (mean, std) per feature over the clips of each emotion.
+    pub by_emotion: HashMap<Emotion, Vec<(f32, f32)>>,
+}
+
+impl FeatureStats {
+    /// Means and standard deviations (ddof 0) of named rows tagged with emotions.
+    pub fn from_rows(names: Vec<String>, rows: &[(Emotion, Vec<f32>)]) -> FeatureStats {
+        let stats = |rows: &[&Vec<f32>]| -> Vec<(f32, f32)> {
+            (0..names.len())
+                .map(|k| {
+                    let n = rows.len().max(1) as f64;
+                    let m = rows.iter().map(|r| f64::from(r[k])).sum::<f64>() / n;
+                    let v = rows
+                        .iter()
+                        .map(|r| (f64::from(r[k]) - m).powi(2))
+                        .sum::<f64>()
+                        / n;
+                    (m as f32, v.sqrt() as f32)
+                })
+                .collect()
+        };
+        let all: Vec<&Vec<f32>> = rows.iter().map(|r| &r.1).collect();
+        let mut by_emotion = HashMap::new();
+        for &e in Emotion::ALL {
+            let of: Vec<&Vec<f32>> = rows.iter().filter(|r| r.0 == e).map(|r| &r.1).collect();
+            if !of.is_empty() {
+                by_emotion.insert(e, stats(&of));
+            }
+        }
+        FeatureStats {
+            corpus: stats(&all),
+            by_emotion,
+            names,
+        }
+    }
+}
+
+/// How the Features view shows values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureScale {
+    Raw,
+    /// z-score against the corpus mean and std.
+    ZCorpus,
+    /// z-score against the mean and std of the clip's own emotion.
+    ZEmotion,
+}
+
 /// Side effects `update` asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     OpenCorpus(CorpusSpec),
     Analyse(Clip),
     SaveSession(std::path::PathBuf, crate::session::Session),
+    /// Extract the corpus's classic+contrast features (cached) for z-scores.
+    FeatureStats(Corpus),
 }
 
 /// Results of background work.
@@ -115,6 +170,7 @@ pub enum Command {
 pub enum AppEvent {
     CorpusOpened(Result<Corpus, String>),
     Saved(Result<std::path::PathBuf, String>),
+    Stats(Result<Arc<FeatureStats>, String>),
     Analysed(RavdessId, Result<Arc<ClipView>, String>),
 }
 
@@ -157,6 +213,8 @@ pub enum Action {
     ToggleProblems,
     NextView,
     ToggleSideBySide,
+    /// Features view: raw → z vs corpus → z vs emotion.
+    CycleScale,
     Click {
         column: u16,
         row: u16,
@@ -221,6 +279,9 @@ pub struct App {
     pub side_by_side: bool,
     pub views: HashMap<RavdessId, Arc<ClipView>>,
     pub pending: HashSet<RavdessId>,
+    pub scale: FeatureScale,
+    pub stats: Option<Arc<FeatureStats>>,
+    pub stats_pending: bool,
     /// Where the tabs were drawn: (pane, first column, last column), for mouse clicks.
     pub tab_spans: Vec<(Pane, u16, u16)>,
     /// The most detailed level the Log pane shows.
@@ -264,6 +325,9 @@ impl App {
             side_by_side: false,
             views: HashMap::new(),
             pending: HashSet::new(),
+            scale: FeatureScale::Raw,
+            stats: None,
+            stats_pending: false,
             tab_spans: Vec::new(),
             log_level: log::LevelFilter::Info,
             jobs_running: 1,
@@ -645,6 +709,23 @@ impl App {
                     self.request(other, cmds);
                 }
             }
+            Action::CycleScale => {
+                self.scale = match self.scale {
+                    FeatureScale::Raw => FeatureScale::ZCorpus,
+                    FeatureScale::ZCorpus => FeatureScale::ZEmotion,
+                    FeatureScale::ZEmotion => FeatureScale::Raw,
+                };
+                if self.scale != FeatureScale::Raw
+                    && self.stats.is_none()
+                    && !self.stats_pending
+                    && let Some(c) = &self.corpus
+                {
+                    self.stats_pending = true;
+                    self.jobs_running += 1;
+                    self.status = "extracting the corpus's features for z-scores …".into();
+                    cmds.push(Command::FeatureStats(c.clone()));
+                }
+            }
             Action::Back => self.pane = Pane::Corpus,
             _ => {}
         }
@@ -671,6 +752,21 @@ impl App {
                         && let Some(other) = self.counterpart(&id)
                     {
                         self.request(other, &mut cmds);
+                    }
+                }
+            }
+            AppEvent::Stats(r) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                self.stats_pending = false;
+                match r {
+                    Ok(s) => {
+                        self.status =
+                            format!("feature statistics of {} features ready", s.names.len());
+                        self.stats = Some(s);
+                    }
+                    Err(msg) => {
+                        log::error!("{msg}");
+                        self.status = msg;
                     }
                 }
             }

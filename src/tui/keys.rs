@@ -68,6 +68,7 @@ const INSPECT: &[KeyHelp] = &[
         "side by side with the neutral take",
         Some("side by side"),
     ),
+    k("z", "features: raw → z vs corpus → z vs this emotion", None),
     k("Esc", "back to the corpus", Some("back")),
 ];
 
@@ -143,6 +144,7 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('/') => Action::StartSearch,
         KeyCode::Char('p') => Action::ToggleProblems,
         KeyCode::Char('v') => Action::NextView,
+        KeyCode::Char('z') => Action::CycleScale,
         KeyCode::Char('w') => Action::StartSaveAs,
         KeyCode::Char('o') => Action::StartOpen,
         KeyCode::Char('b') => Action::ToggleSideBySide,

@@ -98,6 +98,31 @@ fn spawn(cmd: Command, tx: &Sender<AppEvent>, load: &LoadOptions) {
                 let _ = tx.send(AppEvent::Saved(r));
             });
         }
+        Command::FeatureStats(corpus) => {
+            std::thread::spawn(move || {
+                let cfg = FeatureConfig::preset(Preset::ClassicContrast);
+                let cache = crate::features::extract::FeatureCache::new(
+                    crate::features::extract::FeatureCache::default_dir(),
+                );
+                let r = crate::features::extract::extract_corpus(
+                    &corpus,
+                    &cfg,
+                    Some(&cache),
+                    &crate::jobs::CancelToken::new(),
+                    &|_, _| {},
+                )
+                .map_err(|e| e.to_string())
+                .map(|t| {
+                    let rows: Vec<_> = t
+                        .rows
+                        .iter()
+                        .map(|r| (r.id.emotion, r.values.clone()))
+                        .collect();
+                    Arc::new(app::FeatureStats::from_rows(t.names.clone(), &rows))
+                });
+                let _ = tx.send(AppEvent::Stats(r));
+            });
+        }
         Command::Analyse(clip) => {
             rayon::spawn(move || {
                 let r = clip_view(&clip).map(Arc::new);

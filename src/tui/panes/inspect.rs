@@ -129,7 +129,7 @@ fn draw_clip(f: &mut Frame, area: Rect, app: &App, id: RavdessId, theme: &Theme)
             (0.0, 1.0),
         ),
         InspectView::Pitch => draw_pitch(f, rows[2], view, theme),
-        InspectView::Features => draw_features(f, rows[2], view, theme),
+        InspectView::Features => draw_features(f, rows[2], app, view, theme),
     }
 }
 
@@ -283,24 +283,60 @@ fn draw_pitch(f: &mut Frame, area: Rect, v: &ClipView, theme: &Theme) {
     f.render_widget(chart, area);
 }
 
-fn draw_features(f: &mut Frame, area: Rect, v: &ClipView, theme: &Theme) {
-    // Bars per family, scaled by the family's largest magnitude.
-    let width = area.width.saturating_sub(22) as f32;
+fn draw_features(f: &mut Frame, area: Rect, app: &App, v: &ClipView, theme: &Theme) {
+    use crate::tui::app::FeatureScale;
+    // z-scores against the corpus or the clip's emotion, when asked and available.
+    let reference = match (app.scale, app.stats.as_deref()) {
+        (FeatureScale::ZCorpus, Some(s)) => Some(("z vs corpus", &s.corpus)),
+        (FeatureScale::ZEmotion, Some(s)) => s
+            .by_emotion
+            .get(&v.id.emotion)
+            .map(|r| ("z vs this emotion", r)),
+        _ => None,
+    };
+    let heading = match (app.scale, reference) {
+        (FeatureScale::Raw, _) => "raw values (z: z-scores)".to_string(),
+        (_, Some((what, _))) => format!("{what}, clipped to ±3 (z: next)"),
+        (_, None) if app.stats_pending => {
+            "extracting the corpus's features for z-scores …".to_string()
+        }
+        (_, None) => "no statistics for z-scores".to_string(),
+    };
+    let width = area.width.saturating_sub(28) as f32;
+    let mut lines = vec![Line::from(Span::styled(heading, theme.title()))];
     let groups = ["mfcc", "chroma", "contrast", "mel"];
-    let mut lines = Vec::new();
     for g in groups {
-        let items: Vec<&(String, f32)> = v
+        let items: Vec<(usize, &(String, f32))> = v
             .features
             .iter()
-            .filter(|(n, _)| n.starts_with(g))
+            .enumerate()
+            .filter(|(_, (n, _))| n.starts_with(g))
             .collect();
-        let max = items.iter().map(|(_, x)| x.abs()).fold(1e-9f32, f32::max);
-        for (name, x) in items.iter().take(if g == "mel" { 8 } else { 40 }) {
-            let len = ((x.abs() / max) * width.max(1.0) * 0.5) as usize;
-            let bar: String = std::iter::repeat_n(if *x < 0.0 { '▒' } else { '█' }, len).collect();
+        let value = |k: usize, x: f32| match reference {
+            Some((_, r)) => r.get(k).map_or(0.0, |&(m, s)| {
+                if s > 0.0 {
+                    ((x - m) / s).clamp(-3.0, 3.0)
+                } else {
+                    0.0
+                }
+            }),
+            None => x,
+        };
+        let max = if reference.is_some() {
+            3.0
+        } else {
+            items
+                .iter()
+                .map(|(_, (_, x))| x.abs())
+                .fold(1e-9f32, f32::max)
+        };
+        for (k, (name, x)) in items.iter().take(if g == "mel" { 8 } else { 40 }) {
+            let y = value(*k, *x);
+            let len = ((y.abs() / max) * width.max(1.0) * 0.5) as usize;
+            let bar: String = std::iter::repeat_n(if y < 0.0 { '▒' } else { '█' }, len).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!("{name:<16}"), theme.dim()),
-                Span::raw(format!("{x:>9.3} ")),
+                Span::raw(format!("{y:>9.3} ")),
                 Span::raw(bar),
             ]));
         }
