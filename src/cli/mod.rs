@@ -212,23 +212,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let cfg = FeatureConfig::preset(preset);
             let cache = (!no_cache)
                 .then(|| FeatureCache::new(cache.unwrap_or_else(FeatureCache::default_dir)));
-            let tty = std::io::stderr().is_terminal();
-            let progress = |done: usize, total: usize| {
-                if tty && (done.is_multiple_of(10) || done == total) {
-                    eprint!("\rextracting {preset}: {done}/{total}");
-                    if done == total {
-                        eprintln!();
-                    }
-                }
-            };
             let start = std::time::Instant::now();
-            let table = extract_corpus(
-                &corpus,
-                &cfg,
-                cache.as_ref(),
-                &CancelToken::new(),
-                &progress,
-            )?;
+            let table = train::extract_with_progress(&corpus, &cfg, cache.as_ref())?;
             crate::util::write_atomic(&path, table.to_csv().as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
@@ -241,9 +226,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 table.cache_hits,
                 table.failures.len()
             )?;
-            for (loc, err) in &table.failures {
-                writeln!(out, "  failed: {loc}: {err}")?;
-            }
         }
     }
     Ok(())

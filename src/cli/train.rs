@@ -77,14 +77,25 @@ impl TrainArgs {
     }
 }
 
-/// Extracts the features of `corpus` with a progress line on stderr when it is a terminal.
+/// Extracts a preset's features of `corpus` through the default cache (unless `no_cache`),
+/// with a progress line on stderr when it is a terminal.
 pub fn features_for(
     corpus: &crate::corpus::Corpus,
     preset: Preset,
     no_cache: bool,
 ) -> Result<FeatureTable> {
-    let cfg = FeatureConfig::preset(preset);
     let cache = (!no_cache).then(|| FeatureCache::new(FeatureCache::default_dir()));
+    extract_with_progress(corpus, &FeatureConfig::preset(preset), cache.as_ref())
+}
+
+/// Extracts `cfg` over `corpus`, showing progress on stderr when it is a terminal and
+/// listing the clips that failed.
+pub fn extract_with_progress(
+    corpus: &crate::corpus::Corpus,
+    cfg: &FeatureConfig,
+    cache: Option<&FeatureCache>,
+) -> Result<FeatureTable> {
+    let preset = cfg.preset;
     let tty = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         if tty && (done.is_multiple_of(10) || done == total) {
@@ -94,7 +105,7 @@ pub fn features_for(
             }
         }
     };
-    let table = extract_corpus(corpus, &cfg, cache.as_ref(), &CancelToken::new(), &progress)?;
+    let table = extract_corpus(corpus, cfg, cache, &CancelToken::new(), &progress)?;
     for (loc, err) in &table.failures {
         eprintln!("skipped {loc}: {err}");
     }

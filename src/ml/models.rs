@@ -323,6 +323,18 @@ fn argmax(p: &[f64]) -> usize {
     best
 }
 
+/// Predicted classes of a smartcore model, each with a one-hot probability vector.
+fn one_hots(
+    pred: Result<Vec<u32>, smartcore::error::Failed>,
+    n: usize,
+) -> Result<Vec<(usize, Vec<f64>)>, FitError> {
+    let pred = pred.map_err(|e| FitError::Engine(e.to_string()))?;
+    Ok(pred
+        .iter()
+        .map(|&c| (c as usize, one_hot(n, c as usize)))
+        .collect())
+}
+
 fn one_hot(n: usize, c: usize) -> Vec<f64> {
     let mut v = vec![0.0; n];
     if c < n {
@@ -379,24 +391,8 @@ impl Model {
                     (argmax(&p), p)
                 })
                 .collect()),
-            Model::LogReg { model, .. } => {
-                let pred = model
-                    .predict(&dense(x, d)?)
-                    .map_err(|e| FitError::Engine(e.to_string()))?;
-                Ok(pred
-                    .iter()
-                    .map(|&c| (c as usize, one_hot(n, c as usize)))
-                    .collect())
-            }
-            Model::Nb { model, .. } => {
-                let pred = model
-                    .predict(&dense(x, d)?)
-                    .map_err(|e| FitError::Engine(e.to_string()))?;
-                Ok(pred
-                    .iter()
-                    .map(|&c| (c as usize, one_hot(n, c as usize)))
-                    .collect())
-            }
+            Model::LogReg { model, .. } => one_hots(model.predict(&dense(x, d)?), n),
+            Model::Nb { model, .. } => one_hots(model.predict(&dense(x, d)?), n),
             Model::Majority { priors } => {
                 let c = argmax(priors);
                 Ok((0..x.len() / d).map(|_| (c, priors.clone())).collect())
