@@ -208,3 +208,68 @@ fn quitting_asks_while_jobs_run_and_search_filters() {
     app.update(Action::Quit);
     assert!(app.should_quit, "nothing running: q quits at once");
 }
+
+#[test]
+fn mouse_clicks_select_tabs_cells_and_clips() {
+    let mut app = opened();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let theme = Theme::new(ColorMode::Mono);
+    let mut draw = |app: &mut App| -> Vec<String> {
+        let mut drawn = ui::Drawn::default();
+        t.draw(|f| drawn = ui::draw(f, app, &theme)).unwrap();
+        app.tab_spans = drawn.tabs;
+        app.pane_area = drawn.pane;
+        let buf = t.backend().buffer().clone();
+        (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect()
+    };
+    // Click on the "ang" column of actor 03's row, found in the drawn text.
+    let lines = draw(&mut app);
+    let row = lines.iter().position(|l| l.contains("│03 M")).unwrap() as u16;
+    let header: Vec<char> = lines
+        .iter()
+        .find(|l| l.contains("actor") && l.contains("ang"))
+        .unwrap()
+        .chars()
+        .collect();
+    let col = (0..header.len())
+        .find(|&i| header[i..].iter().take(3).collect::<String>() == "ang")
+        .unwrap() as u16;
+    app.update(Action::Click { column: col, row });
+    assert_eq!((app.actor, app.emotion), (2, 4), "actor 03, angry");
+    // Click the second clip in the list, then again to open it.
+    let lines = draw(&mut app);
+    let second = lines
+        .iter()
+        .position(|l| l.contains("03-01-05-01-01-02-03"))
+        .unwrap() as u16;
+    app.update(Action::Click {
+        column: 10,
+        row: second,
+    });
+    assert_eq!((app.focus, app.clip_index), (Focus::Clips, 1));
+    draw(&mut app);
+    let cmds = app.update(Action::Click {
+        column: 10,
+        row: second,
+    });
+    assert_eq!(app.pane, Pane::Inspect);
+    assert_eq!(app.inspected, RavdessId::parse("03-01-05-01-01-02-03").ok());
+    assert_eq!(cmds.len(), 1);
+    // A click on the "6 Log" tab.
+    let lines = draw(&mut app);
+    let log = lines[0]
+        .find("6 Log")
+        .map(|b| lines[0][..b].chars().count())
+        .unwrap() as u16;
+    app.update(Action::Click {
+        column: log + 1,
+        row: 0,
+    });
+    assert_eq!(app.pane, Pane::Log);
+}

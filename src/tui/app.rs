@@ -284,6 +284,8 @@ pub struct App {
     pub stats_pending: bool,
     /// Where the tabs were drawn: (pane, first column, last column), for mouse clicks.
     pub tab_spans: Vec<(Pane, u16, u16)>,
+    /// Where the pane was drawn, for mouse clicks inside it.
+    pub pane_area: ratatui::layout::Rect,
     /// The most detailed level the Log pane shows.
     pub log_level: log::LevelFilter,
     pub jobs_running: usize,
@@ -329,6 +331,7 @@ impl App {
             stats: None,
             stats_pending: false,
             tab_spans: Vec::new(),
+            pane_area: ratatui::layout::Rect::default(),
             log_level: log::LevelFilter::Info,
             jobs_running: 1,
         };
@@ -606,6 +609,28 @@ impl App {
                         .find(|(_, a, b)| (*a..=*b).contains(&column))
                 {
                     self.pane = *p;
+                } else if self.pane == Pane::Corpus {
+                    use super::panes::corpus::{Hit, hit};
+                    match hit(self, self.pane_area, column, row) {
+                        Some(Hit::Cell(actor, emotion)) => {
+                            (self.actor, self.emotion) = (actor, emotion);
+                            self.focus = Focus::Grid;
+                            self.clip_index = 0;
+                        }
+                        Some(Hit::Clip(i))
+                            if self.focus == Focus::Clips && self.clip_index == i =>
+                        {
+                            // A click on the selected clip opens it.
+                            if let Some(id) = self.cell_clips().get(i).map(|c| c.id) {
+                                self.open_in_inspector(id, &mut cmds);
+                            }
+                        }
+                        Some(Hit::Clip(i)) => {
+                            self.focus = Focus::Clips;
+                            self.clip_index = i;
+                        }
+                        None => {}
+                    }
                 }
             }
             other => match self.pane {

@@ -25,7 +25,7 @@ pub const GLOBAL: &[KeyHelp] = &[
     k("?", "help", Some("help")),
     k(
         "1-6 Tab S-Tab",
-        "switch pane (a click on a tab too)",
+        "switch pane (mouse: click tabs, grid cells, clips)",
         Some("panes"),
     ),
     k("w", "save session as sessions/NAME.ron (autosaves)", None),

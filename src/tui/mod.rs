@@ -195,9 +195,10 @@ fn event_loop(
     }
     let mut saved = app.session();
     while !app.should_quit {
-        let mut spans = Vec::new();
-        terminal.draw(|f| spans = ui::draw(f, &app, &theme))?;
-        app.tab_spans = spans;
+        let mut drawn = ui::Drawn::default();
+        terminal.draw(|f| drawn = ui::draw(f, &app, &theme))?;
+        app.tab_spans = drawn.tabs;
+        app.pane_area = drawn.pane;
         let mut actions = Vec::new();
         if event::poll(Duration::from_millis(50))? {
             let ev = event::read()?;

@@ -12,7 +12,14 @@ use super::panes;
 use super::theme::Theme;
 
 /// Draws the whole screen; returns where each tab was drawn (for mouse clicks).
-pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Vec<(Pane, u16, u16)> {
+/// Where things were drawn, for the mouse.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Drawn {
+    pub tabs: Vec<(Pane, u16, u16)>,
+    pub pane: ratatui::layout::Rect,
+}
+
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Drawn {
     let area = f.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -46,7 +53,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Vec<(Pane, u16, u16)> {
     if app.show_help {
         panes::help::draw(f, rows[1], app, theme);
     }
-    tabs
+    Drawn {
+        tabs,
+        pane: rows[1],
+    }
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Vec<(Pane, u16, u16)> {

@@ -33,18 +33,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     };
-    let wide = area.width >= 110;
-    let parts = if wide {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Length(56), Constraint::Min(30)])
-            .split(area)
-    } else {
-        Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .split(area)
-    };
+    let parts = regions(area);
     draw_grid(f, parts[0], app, theme);
     if app.show_problems {
         let items: Vec<ListItem> = if corpus.problems.is_empty() {
@@ -67,6 +56,56 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         draw_clips(f, parts[1], app, theme);
     }
+}
+
+/// The grid's and the clip list's rectangles in the pane: side by side when wide, stacked
+/// otherwise.
+pub fn regions(area: Rect) -> [Rect; 2] {
+    let parts = if area.width >= 110 {
+        Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Length(56), Constraint::Min(30)])
+            .split(area)
+    } else {
+        Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .split(area)
+    };
+    [parts[0], parts[1]]
+}
+
+/// What a mouse click at (column, row) in the pane `area` lands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// A grid cell: actor position and emotion index.
+    Cell(usize, usize),
+    /// A row of the clip list.
+    Clip(usize),
+}
+
+pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Option<Hit> {
+    let [grid, list] = regions(area);
+    let inside =
+        |r: Rect| column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height;
+    if inside(grid) {
+        // Border, then the header row; columns: actor (6) then 8 × 5, one space apart.
+        let first_row = grid.y + 2;
+        let inner_height = grid.height.saturating_sub(3) as usize;
+        let offset = app.actor.saturating_sub(inner_height.saturating_sub(1));
+        if row < first_row || column < grid.x + 8 {
+            return None;
+        }
+        let actor = offset + (row - first_row) as usize;
+        let emotion = ((column - (grid.x + 8)) / 6) as usize;
+        return (actor < app.actors().len() && emotion < 8).then_some(Hit::Cell(actor, emotion));
+    }
+    if inside(list) && !app.show_problems && row > list.y {
+        // Two lines per clip below the border.
+        let i = ((row - list.y - 1) / 2) as usize;
+        return (i < app.cell_clips().len()).then_some(Hit::Clip(i));
+    }
+    None
 }
 
 fn filter_line(app: &App) -> String {
