@@ -175,6 +175,13 @@ pub fn run(spec: CorpusSpec, load: LoadOptions, session: Option<std::path::PathB
     let theme = Theme::new(ColorMode::detect());
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // ratatui's hook leaves raw mode and the alternate screen; mouse capture is ours to undo,
+    // before that hook restores the rest and the panic message prints.
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        restore(info);
+    }));
     let result = event_loop(&mut terminal, spec, session.as_deref(), &load, theme);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
