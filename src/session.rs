@@ -81,14 +81,7 @@ impl Session {
 
     /// Saves atomically (temporary file + rename), creating the folder if needed.
     pub fn save(&self, path: &Path) -> Result<(), SessionError> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|e| SessionError::Write(path.into(), e.to_string()))?;
-        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| SessionError::Write(path.into(), e.to_string()))?;
-        }
-        crate::util::write_atomic(path, text.as_bytes())
-            .map_err(|e| SessionError::Write(path.into(), e.to_string()))
+        crate::util::write_ron_atomic(path, self).map_err(|e| SessionError::Write(path.into(), e))
     }
 
     /// `sessions/NAME.ron` for a user-given name (letters, digits, `-`, `_`, `.` kept).

@@ -31,6 +31,38 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Index of the largest value, the first on ties (numpy's `argmax`); 0 for an empty slice.
+pub fn argmax(x: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in x.iter().enumerate() {
+        if v > x[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Index of the smallest value, the first on ties (numpy's `argmin`); 0 for an empty slice.
+pub fn argmin(x: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in x.iter().enumerate() {
+        if v < x[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Writes `value` as pretty RON to `path` atomically, creating the folder if needed.
+pub fn write_ron_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    let text = ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::default())
+        .map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
 /// SplitMix64: mixes a seed with a stream id into an independent 64-bit seed.
 ///
 /// Used to give every actor and every clip its own deterministic random stream, so a clip's

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use realfft::{RealFftPlanner, RealToComplex};
 
 use super::frames::centred_frames;
+use crate::util::{argmax, argmin};
 
 /// Pitch-tracking parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,16 +128,6 @@ fn troughs(x: &[f64]) -> Vec<usize> {
             }
         })
         .collect()
-}
-
-fn argmin(x: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &v) in x.iter().enumerate() {
-        if v < x[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 /// `librosa.yin(y, fmin=65, fmax=2093, sr=sr)`: F0 in Hz for every frame.
@@ -387,16 +378,6 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
         voiced,
         voiced_prob,
     }
-}
-
-fn argmax(x: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &v) in x.iter().enumerate() {
-        if v > x[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 #[cfg(test)]

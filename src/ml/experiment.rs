@@ -287,8 +287,7 @@ fn run_inner(
                     })
                     .collect();
                 let scores = scores?;
-                let best =
-                    (0..scores.len()).fold(0, |b, i| if scores[i] > scores[b] { i } else { b });
+                let best = crate::util::argmax(&scores);
                 (spec.grid[best].clone(), Some(scores[best]))
             } else {
                 (spec.grid[0].clone(), None)

@@ -23,6 +23,7 @@ use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use thiserror::Error;
 
 use super::forest::{Forest, ForestParams};
+use crate::util::argmax;
 
 /// SVM kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,16 +312,6 @@ pub fn fit(
             Model::Majority { priors }
         }
     })
-}
-
-fn argmax(p: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &v) in p.iter().enumerate() {
-        if v > p[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 /// Predicted classes of a smartcore model, each with a one-hot probability vector.

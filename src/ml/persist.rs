@@ -139,14 +139,7 @@ pub fn train_final(
 impl SavedModel {
     /// Writes the model as RON, atomically (a failed save leaves any previous file intact).
     pub fn save(&self, path: &Path) -> Result<(), PersistError> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|e| PersistError::Write(path.into(), e.to_string()))?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| PersistError::Write(path.into(), e.to_string()))?;
-        }
-        crate::util::write_atomic(path, text.as_bytes())
-            .map_err(|e| PersistError::Write(path.into(), e.to_string()))
+        crate::util::write_ron_atomic(path, self).map_err(|e| PersistError::Write(path.into(), e))
     }
 
     /// Reads a model; every failure names the file.
