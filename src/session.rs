@@ -1,4 +1,5 @@
-//! Sessions: the state worth coming back to — which corpus, and where the user was — as
+//! Sessions: the state worth coming back to — which corpus, where the user was, every
+//! experiment with its report, and the classification history — as
 //! versioned RON under `sessions/`. Fields default when missing, so older files still load;
 //! saves are atomic, so a failed save never destroys the previous file.
 
@@ -7,7 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::corpus::{CorpusSpec, RavdessId};
+use crate::corpus::{CorpusSpec, Emotion, RavdessId};
+use crate::features::Preset;
+use crate::ml::experiment::{ExperimentSpec, Report};
 
 /// The session format this build writes.
 pub const VERSION: u32 = 1;
@@ -31,9 +34,80 @@ pub struct UiState {
     pub filter_channel: Option<crate::corpus::VocalChannel>,
     pub filter_text: String,
     pub inspected: Option<RavdessId>,
+    /// A file outside the corpus being inspected (a classified WAV), instead of `inspected`.
+    pub inspected_file: Option<PathBuf>,
     /// Inspector view title, e.g. "spectrogram".
     pub view: String,
     pub side_by_side: bool,
+    /// Train pane: the form's last settings.
+    pub train_form: Option<TrainFormState>,
+    /// Classify pane: the chosen model (a file in models/ or "experiment #N").
+    pub classify_model: Option<String>,
+}
+
+/// The Train pane's form, as plain data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainFormState {
+    pub preset: Preset,
+    pub family: String,
+    pub grid: String,
+    pub protocol: String,
+    pub smote: bool,
+    pub speaker_norm: bool,
+    pub seed: u64,
+}
+
+/// How an experiment ended (or that it had not, when the session was saved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Still running when the session was saved; restored as `Interrupted`.
+    Running,
+    Interrupted,
+    Cancelled,
+    Failed(String),
+    Finished(Box<Report>),
+}
+
+/// One experiment of the session: what was asked and what came of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentRecord {
+    /// Numbered from 1 in the order they were started.
+    pub id: u32,
+    pub preset: Preset,
+    pub spec: ExperimentSpec,
+    pub outcome: Outcome,
+}
+
+impl ExperimentRecord {
+    /// The finished report, if any.
+    pub fn report(&self) -> Option<&Report> {
+        match &self.outcome {
+            Outcome::Finished(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// A short label: "#3 svm · classic · actor-kfold:5".
+    pub fn label(&self) -> String {
+        let family = self.spec.grid.first().map_or("?", |m| m.family());
+        format!(
+            "#{} {family} · {} · {}",
+            self.id, self.preset, self.spec.protocol
+        )
+    }
+}
+
+/// One classified file: which model said what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub file: PathBuf,
+    /// The model's file, or "experiment #N" for a finished experiment of the session.
+    pub model: String,
+    pub emotion: Emotion,
+    /// Probability of each class, in the model's class order.
+    pub probabilities: Vec<(Emotion, f64)>,
+    /// Which per-speaker normalisation was applied ("none", or a speaker profile's name).
+    pub normalisation: String,
 }
 
 /// A saved session.
@@ -43,6 +117,10 @@ pub struct Session {
     pub version: u32,
     pub corpus: CorpusSpec,
     pub ui: UiState,
+    /// Every experiment of the session, finished or not.
+    pub experiments: Vec<ExperimentRecord>,
+    /// Classified files, oldest first.
+    pub history: Vec<Classification>,
 }
 
 impl Default for Session {
@@ -51,6 +129,8 @@ impl Default for Session {
             version: VERSION,
             corpus: CorpusSpec::default(),
             ui: UiState::default(),
+            experiments: Vec::new(),
+            history: Vec::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
-use emoscope::tui::app::{Action, App, AppEvent, Focus, InspectView, Pane};
+use emoscope::tui::app::{Action, App, AppEvent, ClipKey, Focus, InspectView, Pane};
 use emoscope::tui::theme::{ColorMode, Theme};
 use emoscope::tui::{clip_view, ui};
 use ratatui::Terminal;
@@ -44,12 +44,13 @@ fn inspecting() -> App {
     }
     let cmds = app.update(Action::Enter);
     assert_eq!(app.pane, Pane::Inspect);
-    let id = app.inspected.unwrap();
-    assert_eq!(id, RavdessId::parse("03-01-05-01-01-01-03").unwrap());
+    let key = app.inspected.clone().unwrap();
+    let id = RavdessId::parse("03-01-05-01-01-01-03").unwrap();
+    assert_eq!(key, ClipKey::Corpus(id));
     assert_eq!(cmds.len(), 1, "one analysis requested");
     let clip = Corpus::synthetic().clip(&id).unwrap().clone();
     let view = clip_view(&clip).unwrap();
-    app.update(Action::Event(AppEvent::Analysed(id, Ok(Arc::new(view)))));
+    app.update(Action::Event(AppEvent::Analysed(key, Ok(Arc::new(view)))));
     app
 }
 
@@ -259,7 +260,12 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
         row: second,
     });
     assert_eq!(app.pane, Pane::Inspect);
-    assert_eq!(app.inspected, RavdessId::parse("03-01-05-01-01-02-03").ok());
+    assert_eq!(
+        app.inspected,
+        RavdessId::parse("03-01-05-01-01-02-03")
+            .ok()
+            .map(ClipKey::Corpus)
+    );
     assert_eq!(cmds.len(), 1);
     // A click on the "6 Log" tab.
     let lines = draw(&mut app);

@@ -486,7 +486,7 @@ fn bench_tui(args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
         if let Some(c) = corpus.clip(&id) {
             let v = crate::tui::clip_view(c).map_err(anyhow::Error::msg)?;
             app.update(Action::Event(AppEvent::Analysed(
-                id,
+                crate::tui::app::ClipKey::Corpus(id),
                 Ok(std::sync::Arc::new(v)),
             )));
         }

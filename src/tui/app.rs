@@ -7,7 +7,53 @@ use std::sync::Arc;
 
 use crate::corpus::{Clip, Corpus, CorpusSpec, Emotion, Intensity, RavdessId, Sex, Statement};
 
+use super::experiments::{Classified, Lab, RunEvent, TrainForm};
 use super::keys::{KeyHelp, pane_keys};
+use crate::features::Preset;
+use crate::ml::experiment::{ExperimentSpec, Report};
+use crate::ml::persist::SavedModel;
+
+/// What the inspector shows: a corpus clip, or any WAV file (e.g. a classified one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClipKey {
+    Corpus(RavdessId),
+    File(std::path::PathBuf),
+}
+
+impl ClipKey {
+    /// The RAVDESS name of a corpus clip, or the file name.
+    pub fn title(&self) -> String {
+        match self {
+            ClipKey::Corpus(id) => id.stem(),
+            ClipKey::File(p) => p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+        }
+    }
+
+    pub fn ravdess(&self) -> Option<RavdessId> {
+        match self {
+            ClipKey::Corpus(id) => Some(*id),
+            ClipKey::File(_) => None,
+        }
+    }
+}
+
+/// The model a classification job uses.
+#[derive(Debug, Clone)]
+pub enum ModelJob {
+    /// Load a saved model file.
+    File(std::path::PathBuf),
+    /// A finished experiment's final model, already fitted.
+    Fitted(u32, Arc<SavedModel>),
+    /// Fit a finished experiment's final model on the whole corpus first.
+    Fit {
+        run: u32,
+        corpus: Corpus,
+        preset: Preset,
+        report: Arc<Report>,
+    },
+}
 
 /// The panes, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +128,9 @@ impl InspectView {
 /// Everything the inspector draws of one clip, computed in the background.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipView {
-    pub id: RavdessId,
+    pub key: ClipKey,
+    /// The RAVDESS fields, for corpus clips and files named like them.
+    pub id: Option<RavdessId>,
     pub sample_rate: u32,
     pub duration: f64,
     /// Min and max of the waveform in 512 equal slices.
@@ -156,10 +204,38 @@ pub enum FeatureScale {
 }
 
 /// Side effects `update` asks for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Command {
     OpenCorpus(CorpusSpec),
-    Analyse(Clip),
+    /// Analyse a clip for the inspector: a corpus clip, or the file of `ClipKey::File`.
+    Analyse(ClipKey, Option<Clip>),
+    /// Extract the preset's features (cached) and run the experiment; reports `AppEvent::Run`.
+    Train {
+        run: u32,
+        corpus: Corpus,
+        preset: Preset,
+        spec: ExperimentSpec,
+    },
+    /// Stop a run.
+    Cancel(u32),
+    /// Fit a finished experiment's final model on every clip and save it.
+    SaveModel {
+        path: std::path::PathBuf,
+        corpus: Corpus,
+        preset: Preset,
+        report: Arc<Report>,
+    },
+    Classify {
+        path: std::path::PathBuf,
+        model: ModelJob,
+        label: String,
+    },
+    /// List the `.ron` files of `models/`.
+    ListModels,
+    /// List a folder for the file browser.
+    ListDir(std::path::PathBuf),
+    /// Complete a typed path (Tab).
+    Complete(String),
     SaveSession(std::path::PathBuf, crate::session::Session),
     /// Extract the corpus's classic+contrast features (cached) for z-scores.
     FeatureStats(Corpus),
@@ -171,7 +247,13 @@ pub enum AppEvent {
     CorpusOpened(Result<Corpus, String>),
     Saved(Result<std::path::PathBuf, String>),
     Stats(Result<Arc<FeatureStats>, String>),
-    Analysed(RavdessId, Result<Arc<ClipView>, String>),
+    Analysed(ClipKey, Result<Arc<ClipView>, String>),
+    Run(u32, RunEvent),
+    ModelSaved(Result<std::path::PathBuf, String>),
+    Classified(Classified),
+    Models(Vec<std::path::PathBuf>),
+    Dir(std::path::PathBuf, Result<Vec<String>, String>),
+    Completed(String),
 }
 
 /// User intentions, from keys and mouse.
@@ -215,6 +297,26 @@ pub enum Action {
     ToggleSideBySide,
     /// Features view: raw → z vs corpus → z vs emotion.
     CycleScale,
+    /// Train: counts ↔ row-normalised confusion matrix.
+    ToggleNormalised,
+    /// Train: back to the form.
+    NewRun,
+    CancelRun,
+    Rerun,
+    /// Save the selected experiment's final model to models/.
+    ExportModel,
+    /// Compare: next sort column / reverse the order / pick a run for the side by side.
+    Sort,
+    ReverseSort,
+    Pick,
+    /// Classify: next model / open the file browser / record from the microphone.
+    NextModel,
+    Browse,
+    Record,
+    /// Play the selected clip.
+    Play,
+    /// Tab in a path prompt: complete it.
+    Complete,
     Click {
         column: u16,
         row: u16,
@@ -237,6 +339,40 @@ pub enum Prompt {
     Search,
     SaveAs,
     OpenCorpus,
+    /// Train form fields typed as text.
+    Grid,
+    Protocol,
+    Seed,
+    /// The file to save a run's final model to.
+    ModelName(u32),
+    /// A WAV file to classify.
+    WavPath,
+}
+
+impl Prompt {
+    /// The label before the typed text in the status line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Prompt::Search => "search: ",
+            Prompt::SaveAs => "save session as (sessions/NAME.ron): ",
+            Prompt::OpenCorpus => "open corpus folder: ",
+            Prompt::Grid => "grid (key=v1,v2 …): ",
+            Prompt::Protocol => {
+                "protocol (actor-kfold:K, loso, holdout:21-24, random:0.2, kfold:K): "
+            }
+            Prompt::Seed => "seed: ",
+            Prompt::ModelName(_) => "save model as: ",
+            Prompt::WavPath => "WAV to classify (Tab completes): ",
+        }
+    }
+
+    /// Whether Tab completes a file path here.
+    pub fn completes_paths(self) -> bool {
+        matches!(
+            self,
+            Prompt::WavPath | Prompt::OpenCorpus | Prompt::ModelName(_)
+        )
+    }
 }
 
 /// Filters of the corpus pane.
@@ -274,11 +410,11 @@ pub struct App {
     pub prompt_text: String,
     pub show_problems: bool,
     // Inspect pane.
-    pub inspected: Option<RavdessId>,
+    pub inspected: Option<ClipKey>,
     pub view: InspectView,
     pub side_by_side: bool,
-    pub views: HashMap<RavdessId, Arc<ClipView>>,
-    pub pending: HashSet<RavdessId>,
+    pub views: HashMap<ClipKey, Arc<ClipView>>,
+    pub pending: HashSet<ClipKey>,
     pub scale: FeatureScale,
     pub stats: Option<Arc<FeatureStats>>,
     pub stats_pending: bool,
@@ -289,6 +425,8 @@ pub struct App {
     /// The most detailed level the Log pane shows.
     pub log_level: log::LevelFilter,
     pub jobs_running: usize,
+    /// Train, Compare and Classify.
+    pub lab: Lab,
 }
 
 fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
@@ -334,6 +472,7 @@ impl App {
             pane_area: ratatui::layout::Rect::default(),
             log_level: log::LevelFilter::Info,
             jobs_running: 1,
+            lab: Lab::default(),
         };
         (app, vec![Command::OpenCorpus(spec)])
     }
@@ -375,7 +514,26 @@ impl App {
             channel: u.filter_channel,
             text: u.filter_text.clone(),
         };
-        app.inspected = u.inspected;
+        app.inspected = match (&u.inspected_file, u.inspected) {
+            (Some(p), _) => Some(ClipKey::File(p.clone())),
+            (None, Some(id)) => Some(ClipKey::Corpus(id)),
+            (None, None) => None,
+        };
+        if let Some(f) = &u.train_form {
+            app.lab.form = TrainForm::from_state(f);
+        }
+        app.lab.runs = s
+            .experiments
+            .iter()
+            .map(super::experiments::Run::from_record)
+            .collect();
+        app.lab.run_index = app.lab.runs.len().saturating_sub(1);
+        if !app.lab.runs.is_empty() {
+            app.lab.focus = super::experiments::TrainFocus::Runs;
+        }
+        app.lab.history = s.history.clone();
+        app.lab.history_index = app.lab.history.len().saturating_sub(1);
+        app.lab.wanted_model = u.classify_model.clone();
         app.view = InspectView::ALL
             .iter()
             .copied()
@@ -402,10 +560,22 @@ impl App {
                 filter_repetition: self.filters.repetition,
                 filter_channel: self.filters.channel,
                 filter_text: self.filters.text.clone(),
-                inspected: self.inspected,
+                inspected: self.inspected.as_ref().and_then(ClipKey::ravdess),
+                inspected_file: match &self.inspected {
+                    Some(ClipKey::File(p)) => Some(p.clone()),
+                    _ => None,
+                },
                 view: self.view.title().to_string(),
                 side_by_side: self.side_by_side,
+                train_form: Some(self.lab.form.state()),
+                classify_model: self
+                    .lab
+                    .model_source()
+                    .map(|m| m.label())
+                    .or(self.lab.wanted_model.clone()),
             },
+            experiments: self.lab.runs.iter().map(|r| r.record()).collect(),
+            history: self.lab.history.clone(),
         }
     }
 
@@ -487,25 +657,45 @@ impl App {
             .map(|c| c.id)
     }
 
-    fn request(&mut self, id: RavdessId, cmds: &mut Vec<Command>) {
-        if self.views.contains_key(&id) || self.pending.contains(&id) {
+    fn request(&mut self, key: ClipKey, cmds: &mut Vec<Command>) {
+        if self.views.contains_key(&key) || self.pending.contains(&key) {
             return;
         }
-        if let Some(clip) = self.corpus.as_ref().and_then(|c| c.clip(&id)).cloned() {
-            self.pending.insert(id);
-            self.jobs_running += 1;
-            cmds.push(Command::Analyse(clip));
-        }
+        let clip = match &key {
+            ClipKey::Corpus(id) => match self.corpus.as_ref().and_then(|c| c.clip(id)) {
+                Some(c) => Some(c.clone()),
+                None => return,
+            },
+            ClipKey::File(_) => None,
+        };
+        self.pending.insert(key.clone());
+        self.jobs_running += 1;
+        cmds.push(Command::Analyse(key, clip));
     }
 
-    fn open_in_inspector(&mut self, id: RavdessId, cmds: &mut Vec<Command>) {
-        self.inspected = Some(id);
+    /// The neutral (or calm) take beside a corpus clip, when side by side is on.
+    fn side_clip(&self, key: &ClipKey) -> Option<ClipKey> {
+        let id = key.ravdess()?;
+        self.side_by_side
+            .then(|| self.counterpart(&id))
+            .flatten()
+            .map(ClipKey::Corpus)
+    }
+
+    pub(super) fn open_in_inspector(&mut self, key: ClipKey, cmds: &mut Vec<Command>) {
+        self.inspected = Some(key.clone());
         self.pane = Pane::Inspect;
-        self.request(id, cmds);
-        if self.side_by_side
-            && let Some(other) = self.counterpart(&id)
-        {
+        if let Some(other) = self.side_clip(&key) {
             self.request(other, cmds);
+        }
+        self.request(key, cmds);
+    }
+
+    /// Switches pane; the Classify pane refreshes its list of saved models.
+    fn show_pane(&mut self, p: Pane, cmds: &mut Vec<Command>) {
+        self.pane = p;
+        if p == Pane::Classify {
+            cmds.push(Command::ListModels);
         }
     }
 
@@ -537,6 +727,9 @@ impl App {
                 Action::SearchBackspace => {
                     self.prompt_text.pop();
                 }
+                Action::Complete if prompt.completes_paths() => {
+                    cmds.push(Command::Complete(self.prompt_text.clone()));
+                }
                 Action::SearchDone => {
                     self.prompt = None;
                     let text = std::mem::take(&mut self.prompt_text);
@@ -554,6 +747,30 @@ impl App {
                             cmds.extend(self.open(spec));
                         }
                         Prompt::OpenCorpus => {}
+                        Prompt::Grid => self.lab.form.grid = text.trim().to_string(),
+                        Prompt::Protocol => {
+                            match text.trim().parse::<crate::ml::protocol::Protocol>() {
+                                Ok(_) => self.lab.form.protocol = text.trim().to_string(),
+                                Err(e) => self.notice = Some(format!("protocol not changed: {e}")),
+                            }
+                        }
+                        Prompt::Seed => match text.trim().parse::<u64>() {
+                            Ok(v) => self.lab.form.seed = v,
+                            Err(_) => {
+                                self.notice = Some(format!(
+                                    "'{}' is not a seed (a whole number ≥ 0)",
+                                    text.trim()
+                                ))
+                            }
+                        },
+                        Prompt::ModelName(run) if !text.trim().is_empty() => {
+                            self.export_model(run, text, &mut cmds)
+                        }
+                        Prompt::ModelName(_) => {}
+                        Prompt::WavPath if !text.trim().is_empty() => {
+                            self.classify(text.trim().into(), &mut cmds)
+                        }
+                        Prompt::WavPath => {}
                     }
                 }
                 Action::InputCancel => {
@@ -583,11 +800,15 @@ impl App {
             Action::ConfirmQuit => self.should_quit = true,
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::Back if self.show_help => self.show_help = false,
-            Action::Pane(p) => self.pane = p,
-            Action::NextPane => self.pane = Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()],
-            Action::PrevPane => {
-                self.pane = Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
-            }
+            Action::Pane(p) => self.show_pane(p, &mut cmds),
+            Action::NextPane => self.show_pane(
+                Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()],
+                &mut cmds,
+            ),
+            Action::PrevPane => self.show_pane(
+                Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()],
+                &mut cmds,
+            ),
             Action::Event(e) => return self.on_event(e),
             Action::StartSaveAs => {
                 self.prompt = Some(Prompt::SaveAs);
@@ -608,7 +829,8 @@ impl App {
                         .iter()
                         .find(|(_, a, b)| (*a..=*b).contains(&column))
                 {
-                    self.pane = *p;
+                    let p = *p;
+                    self.show_pane(p, &mut cmds);
                 } else if self.pane == Pane::Corpus {
                     use super::panes::corpus::{Hit, hit};
                     match hit(self, self.pane_area, column, row) {
@@ -622,7 +844,7 @@ impl App {
                         {
                             // A click on the selected clip opens it.
                             if let Some(id) = self.cell_clips().get(i).map(|c| c.id) {
-                                self.open_in_inspector(id, &mut cmds);
+                                self.open_in_inspector(ClipKey::Corpus(id), &mut cmds);
                             }
                         }
                         Some(Hit::Clip(i)) => {
@@ -636,6 +858,9 @@ impl App {
             other => match self.pane {
                 Pane::Corpus => self.corpus_action(other, &mut cmds),
                 Pane::Inspect => self.inspect_action(other, &mut cmds),
+                Pane::Train => self.train_action(other, &mut cmds),
+                Pane::Compare => self.compare_action(other, &mut cmds),
+                Pane::Classify => self.classify_action(other, &mut cmds),
                 Pane::Log => {
                     if let Action::CycleLogLevel = other {
                         use log::LevelFilter::*;
@@ -648,7 +873,6 @@ impl App {
                         };
                     }
                 }
-                _ => {}
             },
         }
         cmds
@@ -673,6 +897,7 @@ impl App {
             }
             (_, Action::StartSearch) => self.prompt = Some(Prompt::Search),
             (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
+            (Focus::Clips, Action::Play) => self.play_unavailable(),
             (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
             (Focus::Grid, Action::Down) => {
                 self.actor = (self.actor + 1).min(n_actors.saturating_sub(1))
@@ -698,7 +923,7 @@ impl App {
             (Focus::Clips, Action::Back | Action::Left) => self.focus = Focus::Grid,
             (Focus::Clips, Action::Enter) => {
                 if let Some(id) = self.cell_clips().get(self.clip_index).map(|c| c.id) {
-                    self.open_in_inspector(id, cmds);
+                    self.open_in_inspector(ClipKey::Corpus(id), cmds);
                 }
             }
             _ => {}
@@ -727,13 +952,11 @@ impl App {
             }
             Action::ToggleSideBySide => {
                 self.side_by_side = !self.side_by_side;
-                if let Some(id) = self.inspected
-                    && self.side_by_side
-                    && let Some(other) = self.counterpart(&id)
-                {
+                if let Some(other) = self.inspected.as_ref().and_then(|k| self.side_clip(k)) {
                     self.request(other, cmds);
                 }
             }
+            Action::Play => self.play_unavailable(),
             Action::CycleScale => {
                 self.scale = match self.scale {
                     FeatureScale::Raw => FeatureScale::ZCorpus,
@@ -771,13 +994,11 @@ impl App {
                 self.corpus = Some(c);
                 self.error = None;
                 // A restored session's clip: analyse it now that its audio can be found.
-                if let Some(id) = self.inspected {
-                    self.request(id, &mut cmds);
-                    if self.side_by_side
-                        && let Some(other) = self.counterpart(&id)
-                    {
+                if let Some(key) = self.inspected.clone() {
+                    if let Some(other) = self.side_clip(&key) {
                         self.request(other, &mut cmds);
                     }
+                    self.request(key, &mut cmds);
                 }
             }
             AppEvent::Stats(r) => {
@@ -808,17 +1029,59 @@ impl App {
                 self.status = "could not open the corpus — press o to open another folder".into();
                 self.error = Some(msg);
             }
-            AppEvent::Analysed(id, result) => {
+            AppEvent::Analysed(key, result) => {
                 self.jobs_running = self.jobs_running.saturating_sub(1);
-                self.pending.remove(&id);
+                self.pending.remove(&key);
                 match result {
                     Ok(v) => {
-                        self.views.insert(id, v);
+                        self.views.insert(key, v);
                     }
                     Err(msg) => {
                         log::error!("{msg}");
-                        self.status = format!("cannot analyse {id}: {msg}");
+                        self.status = format!("cannot analyse {}: {msg}", key.title());
                     }
+                }
+            }
+            AppEvent::Run(id, e) => self.on_run_event(id, e),
+            AppEvent::ModelSaved(r) => {
+                self.jobs_running = self.jobs_running.saturating_sub(1);
+                match r {
+                    Ok(path) => {
+                        self.status = format!("model saved to {}", path.display());
+                        log::info!("{}", self.status);
+                        cmds.push(Command::ListModels);
+                    }
+                    Err(msg) => {
+                        log::error!("{msg}");
+                        self.notice = Some(msg);
+                    }
+                }
+            }
+            AppEvent::Classified(c) => self.on_classified(c),
+            AppEvent::Models(files) => {
+                let before = self.lab.model_source();
+                self.lab.model_files = files;
+                // Keep the chosen model chosen (or the one the session remembered).
+                let want = before.map(|m| m.label()).or(self.lab.wanted_model.take());
+                if let Some(w) = want
+                    && let Some(i) = self.lab.model_sources().iter().position(|m| m.label() == w)
+                {
+                    self.lab.model_index = i;
+                }
+            }
+            AppEvent::Dir(dir, Ok(entries)) => {
+                self.lab.browser = Some(super::experiments::Browser {
+                    dir,
+                    entries,
+                    index: 0,
+                });
+            }
+            AppEvent::Dir(dir, Err(msg)) => {
+                self.notice = Some(format!("{}: {msg}", dir.display()));
+            }
+            AppEvent::Completed(text) => {
+                if self.prompt.is_some_and(Prompt::completes_paths) {
+                    self.prompt_text = text;
                 }
             }
         }

@@ -78,7 +78,63 @@ const LOG: &[KeyHelp] = &[k(
     Some("level"),
 )];
 
-const LATER: &[KeyHelp] = &[k("", "coming with the training issue", None)];
+const TRAIN: &[KeyHelp] = &[
+    k(
+        "↑↓ ←→",
+        "form: field / change value · matrix: move between cells",
+        Some("move"),
+    ),
+    k(
+        "Enter",
+        "edit a text field / start the run · open a run's matrix · list a cell's clips · inspect a clip",
+        Some("start/open"),
+    ),
+    k("Esc", "back: clips → matrix → runs → form", Some("back")),
+    k("x", "cancel the selected run", Some("cancel")),
+    k(
+        "R",
+        "run the selected experiment again (e.g. an interrupted one)",
+        Some("re-run"),
+    ),
+    k("m", "matrix: counts ↔ row-normalised", Some("counts/%")),
+    k("n", "back to the form for a new run", None),
+    k("e", "save the selected run's final model to models/", None),
+    k("Space", "play the selected clip", None),
+];
+
+const COMPARE: &[KeyHelp] = &[
+    k("↑↓", "select an experiment", Some("move")),
+    k(
+        "Space",
+        "pick it for the side by side (two at a time)",
+        Some("pick"),
+    ),
+    k(
+        "s S",
+        "sort by the next column / reverse the order",
+        Some("sort"),
+    ),
+    k("Enter", "open the experiment in Train", None),
+    k("e", "save its final model to models/", Some("save model")),
+    k("R", "run it again", None),
+];
+
+const CLASSIFY: &[KeyHelp] = &[
+    k(
+        "m ←→",
+        "next / previous model (models/ and finished experiments)",
+        Some("model"),
+    ),
+    k("f", "pick a WAV in a file browser", Some("browse")),
+    k("/", "type a WAV's path (Tab completes)", Some("path")),
+    k(
+        "↑↓ Enter",
+        "history: select / open in Inspect",
+        Some("history"),
+    ),
+    k("r", "record from the microphone", Some("record")),
+    k("Space", "play the selected clip", None),
+];
 
 /// The keys of a pane.
 pub fn pane_keys(pane: Pane) -> &'static [KeyHelp] {
@@ -86,7 +142,9 @@ pub fn pane_keys(pane: Pane) -> &'static [KeyHelp] {
         Pane::Corpus => CORPUS,
         Pane::Inspect => INSPECT,
         Pane::Log => LOG,
-        Pane::Train | Pane::Compare | Pane::Classify => LATER,
+        Pane::Train => TRAIN,
+        Pane::Compare => COMPARE,
+        Pane::Classify => CLASSIFY,
     }
 }
 
@@ -116,8 +174,28 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Backspace => Some(Action::SearchBackspace),
             KeyCode::Enter => Some(Action::SearchDone),
             KeyCode::Esc => Some(Action::InputCancel),
+            KeyCode::Tab => Some(Action::Complete),
             _ => None,
         };
+    }
+    // Letters that mean something else in one pane.
+    let pane_specific = match (app.pane, key.code) {
+        (Pane::Train, KeyCode::Char('x')) => Some(Action::CancelRun),
+        (Pane::Train | Pane::Compare, KeyCode::Char('R')) => Some(Action::Rerun),
+        (Pane::Train, KeyCode::Char('m')) => Some(Action::ToggleNormalised),
+        (Pane::Train, KeyCode::Char('n')) => Some(Action::NewRun),
+        (Pane::Train | Pane::Compare, KeyCode::Char('e')) => Some(Action::ExportModel),
+        (Pane::Compare, KeyCode::Char('s')) => Some(Action::Sort),
+        (Pane::Compare, KeyCode::Char('S')) => Some(Action::ReverseSort),
+        (Pane::Compare, KeyCode::Char(' ')) => Some(Action::Pick),
+        (Pane::Classify, KeyCode::Char('m')) => Some(Action::NextModel),
+        (Pane::Classify, KeyCode::Char('f')) => Some(Action::Browse),
+        (Pane::Classify, KeyCode::Char('r')) => Some(Action::Record),
+        (_, KeyCode::Char(' ')) => Some(Action::Play),
+        _ => None,
+    };
+    if pane_specific.is_some() {
+        return pane_specific;
     }
     let a = match key.code {
         KeyCode::Char('q') => Action::Quit,

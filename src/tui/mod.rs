@@ -4,12 +4,15 @@
 //! channel as [`app::AppEvent`]s; the draw never waits on I/O or DSP.
 
 pub mod app;
+pub mod confusion;
+pub mod experiments;
 pub mod heatmap;
 pub mod keys;
 pub mod panes;
 pub mod theme;
 pub mod ui;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
@@ -21,17 +24,49 @@ use ratatui::crossterm::execute;
 use crate::audio::LoadOptions;
 use crate::corpus::{Clip, Corpus, CorpusSpec};
 use crate::features::analysis::analyse;
+use crate::features::extract::{FeatureCache, extract_corpus};
 use crate::features::{FeatureConfig, Preset, summarise};
-use app::{Action, App, AppEvent, ClipView, Command};
+use crate::ml::experiment::{JobEvent, Report};
+use crate::ml::persist::SavedModel;
+use crate::session::Classification;
+use app::{Action, App, AppEvent, ClipKey, ClipView, Command, ModelJob};
+use experiments::{Classified, RunEvent};
 use theme::{ColorMode, Theme};
 
-/// Computes what the inspector shows of a clip.
+/// Computes what the inspector shows of a corpus clip.
 pub fn clip_view(clip: &Clip) -> Result<ClipView, String> {
     let audio = clip
         .load(&LoadOptions::default())
         .map_err(|e| e.to_string())?;
+    Ok(view_of(ClipKey::Corpus(clip.id), Some(clip.id), &audio))
+}
+
+/// Computes what the inspector shows of a corpus clip or of any WAV file.
+pub fn key_view(
+    key: &ClipKey,
+    clip: Option<&Clip>,
+    load: &LoadOptions,
+) -> Result<ClipView, String> {
+    match (key, clip) {
+        (_, Some(c)) => clip_view(c),
+        (ClipKey::File(path), None) => {
+            let audio = crate::audio::load(path, load).map_err(|e| e.to_string())?;
+            let id = path
+                .file_stem()
+                .and_then(|s| crate::corpus::RavdessId::parse(&s.to_string_lossy()).ok());
+            Ok(view_of(key.clone(), id, &audio))
+        }
+        (ClipKey::Corpus(id), None) => Err(format!("{id} is not in the corpus")),
+    }
+}
+
+fn view_of(
+    key: ClipKey,
+    id: Option<crate::corpus::RavdessId>,
+    audio: &crate::audio::Audio,
+) -> ClipView {
     let cfg = FeatureConfig::preset(Preset::ClassicContrast);
-    let a = analyse(&audio, &cfg);
+    let a = analyse(audio, &cfg);
     let n = audio.samples.len().max(1);
     let slices = 512usize;
     let envelope = (0..slices)
@@ -58,9 +93,10 @@ pub fn clip_view(clip: &Clip) -> Result<ClipView, String> {
         );
     }
     let names = cfg.names();
-    let values = summarise(&audio, &cfg);
-    Ok(ClipView {
-        id: clip.id,
+    let values = summarise(audio, &cfg);
+    ClipView {
+        key,
+        id,
         sample_rate: audio.sample_rate,
         duration: audio.duration(),
         envelope,
@@ -75,59 +111,303 @@ pub fn clip_view(clip: &Clip) -> Result<ClipView, String> {
         chroma: a.chroma.iter().flatten().copied().collect(),
         f0: a.pyin.f0.clone(),
         features: names.into_iter().zip(values).collect(),
-    })
+    }
 }
 
-/// Runs a command in the background; its result comes back on `tx`.
-fn spawn(cmd: Command, tx: &Sender<AppEvent>, load: &LoadOptions) {
-    let tx = tx.clone();
-    let load = load.clone();
-    match cmd {
-        Command::OpenCorpus(spec) => {
-            std::thread::spawn(move || {
-                let r = Corpus::open(&spec, &load).map_err(|e| e.to_string());
-                let _ = tx.send(AppEvent::CorpusOpened(r));
-            });
+/// The preset's features of every clip (through the default cache) as a dataset.
+fn corpus_dataset(
+    corpus: &Corpus,
+    preset: Preset,
+    cancel: &crate::jobs::CancelToken,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<crate::ml::dataset::Dataset, String> {
+    let cache = FeatureCache::new(FeatureCache::default_dir());
+    let table = extract_corpus(
+        corpus,
+        &FeatureConfig::preset(preset),
+        Some(&cache),
+        cancel,
+        progress,
+    )
+    .map_err(|e| e.to_string())?;
+    for (loc, err) in &table.failures {
+        log::warn!("skipped {loc}: {err}");
+    }
+    crate::ml::dataset::Dataset::from_table(&table).map_err(|e| e.to_string())
+}
+
+/// Fits a finished experiment's final model on every clip of the corpus.
+fn fit_final(corpus: &Corpus, preset: Preset, report: &Report) -> Result<SavedModel, String> {
+    let ds = corpus_dataset(corpus, preset, &crate::jobs::CancelToken::new(), &|_, _| {})?;
+    crate::ml::persist::train_final(
+        &ds,
+        &report.spec,
+        &FeatureConfig::preset(preset),
+        report,
+        corpus,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Classifies one WAV file with a model; returns the result and the fitted model if one
+/// had to be fitted.
+fn classify_file(
+    path: &std::path::Path,
+    job: ModelJob,
+    label: String,
+    load: &LoadOptions,
+) -> Classified {
+    let mut fitted = None;
+    let model: Result<Arc<SavedModel>, String> = match job {
+        ModelJob::File(p) => SavedModel::load(&p)
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
+        ModelJob::Fitted(_, m) => Ok(m),
+        ModelJob::Fit {
+            run,
+            corpus,
+            preset,
+            report,
+        } => fit_final(&corpus, preset, &report).map(|m| {
+            let m = Arc::new(m);
+            fitted = Some((run, m.clone()));
+            m
+        }),
+    };
+    let result = model.and_then(|m| {
+        let opts = LoadOptions {
+            max_seconds: load.max_seconds,
+            ..m.load_options()
+        };
+        let audio = crate::audio::load(path, &opts).map_err(|e| e.to_string())?;
+        let (emotion, probs) = m
+            .classify(std::slice::from_ref(&audio), false)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("{}: no prediction", path.display()))?;
+        Ok(Classification {
+            file: path.to_path_buf(),
+            model: label,
+            emotion,
+            probabilities: m.classes.iter().copied().zip(probs).collect(),
+            normalisation: "none".into(),
+        })
+    });
+    Classified { result, fitted }
+}
+
+/// Sub-folders (as `name/`, with `../` first) and WAV files of `dir`, sorted.
+pub fn list_dir(dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut dirs = Vec::new();
+    let mut wavs = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
         }
-        Command::SaveSession(path, session) => {
-            std::thread::spawn(move || {
-                let r = session
-                    .save(&path)
-                    .map(|()| path)
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(AppEvent::Saved(r));
-            });
+        if e.path().is_dir() {
+            dirs.push(format!("{name}/"));
+        } else if name.to_ascii_lowercase().ends_with(".wav") {
+            wavs.push(name);
         }
-        Command::FeatureStats(corpus) => {
-            std::thread::spawn(move || {
-                let cfg = FeatureConfig::preset(Preset::ClassicContrast);
-                let cache = crate::features::extract::FeatureCache::new(
-                    crate::features::extract::FeatureCache::default_dir(),
-                );
-                let r = crate::features::extract::extract_corpus(
-                    &corpus,
-                    &cfg,
-                    Some(&cache),
-                    &crate::jobs::CancelToken::new(),
-                    &|_, _| {},
-                )
-                .map_err(|e| e.to_string())
-                .map(|t| {
-                    let rows: Vec<_> = t
-                        .rows
-                        .iter()
-                        .map(|r| (r.id.emotion, r.values.clone()))
-                        .collect();
-                    Arc::new(app::FeatureStats::from_rows(t.names.clone(), &rows))
+    }
+    dirs.sort();
+    wavs.sort();
+    let mut v = vec!["../".to_string()];
+    v.extend(dirs);
+    v.extend(wavs);
+    Ok(v)
+}
+
+/// Completes a typed path as far as it is unambiguous (a folder gets its `/`).
+pub fn complete_path(text: &str) -> String {
+    let (dir, prefix) = match text.rfind('/') {
+        Some(i) => (&text[..=i], &text[i + 1..]),
+        None => ("", text),
+    };
+    let read_from = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(read_from) else {
+        return text.to_string();
+    };
+    let mut matches: Vec<(String, bool)> = entries
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().to_string(),
+                e.path().is_dir(),
+            )
+        })
+        .filter(|(n, _)| n.starts_with(prefix) && (prefix.starts_with('.') || !n.starts_with('.')))
+        .collect();
+    matches.sort();
+    match matches.as_slice() {
+        [] => text.to_string(),
+        [(name, is_dir)] => format!("{dir}{name}{}", if *is_dir { "/" } else { "" }),
+        many => {
+            let first = &many[0].0;
+            let common = many.iter().fold(first.len(), |n, (m, _)| {
+                first
+                    .chars()
+                    .zip(m.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    .min(n)
+            });
+            format!("{dir}{}", first.chars().take(common).collect::<String>())
+        }
+    }
+}
+
+/// The `.ron` files in `models/`, sorted.
+pub fn list_models() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir("models")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs commands in the background; results come back on `tx`. Keeps the cancel tokens of
+/// running experiments.
+pub struct Executor {
+    tx: Sender<AppEvent>,
+    load: LoadOptions,
+    runs: HashMap<u32, crate::jobs::CancelToken>,
+}
+
+impl Executor {
+    pub fn new(tx: Sender<AppEvent>, load: LoadOptions) -> Executor {
+        Executor {
+            tx,
+            load,
+            runs: HashMap::new(),
+        }
+    }
+
+    /// Starts a command's work and returns at once.
+    pub fn run(&mut self, cmd: Command) {
+        let tx = self.tx.clone();
+        let load = self.load.clone();
+        match cmd {
+            Command::OpenCorpus(spec) => {
+                std::thread::spawn(move || {
+                    let r = Corpus::open(&spec, &load).map_err(|e| e.to_string());
+                    let _ = tx.send(AppEvent::CorpusOpened(r));
                 });
-                let _ = tx.send(AppEvent::Stats(r));
-            });
-        }
-        Command::Analyse(clip) => {
-            rayon::spawn(move || {
-                let r = clip_view(&clip).map(Arc::new);
-                let _ = tx.send(AppEvent::Analysed(clip.id, r));
-            });
+            }
+            Command::SaveSession(path, session) => {
+                std::thread::spawn(move || {
+                    let r = session
+                        .save(&path)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(AppEvent::Saved(r));
+                });
+            }
+            Command::FeatureStats(corpus) => {
+                std::thread::spawn(move || {
+                    let cfg = FeatureConfig::preset(Preset::ClassicContrast);
+                    let cache = FeatureCache::new(FeatureCache::default_dir());
+                    let r = extract_corpus(
+                        &corpus,
+                        &cfg,
+                        Some(&cache),
+                        &crate::jobs::CancelToken::new(),
+                        &|_, _| {},
+                    )
+                    .map_err(|e| e.to_string())
+                    .map(|t| {
+                        let rows: Vec<_> = t
+                            .rows
+                            .iter()
+                            .map(|r| (r.id.emotion, r.values.clone()))
+                            .collect();
+                        Arc::new(app::FeatureStats::from_rows(t.names.clone(), &rows))
+                    });
+                    let _ = tx.send(AppEvent::Stats(r));
+                });
+            }
+            Command::Analyse(key, clip) => {
+                rayon::spawn(move || {
+                    let r = key_view(&key, clip.as_ref(), &load).map(Arc::new);
+                    let _ = tx.send(AppEvent::Analysed(key, r));
+                });
+            }
+            Command::Train {
+                run,
+                corpus,
+                preset,
+                spec,
+            } => {
+                let token = crate::jobs::CancelToken::new();
+                self.runs.insert(run, token.clone());
+                std::thread::spawn(move || {
+                    let send = |e: RunEvent| {
+                        let _ = tx.send(AppEvent::Run(run, e));
+                    };
+                    let step = (corpus.clips.len() / 50).max(1);
+                    let progress = |done: usize, total: usize| {
+                        if done.is_multiple_of(step) || done == total {
+                            send(RunEvent::Extracting { done, total });
+                        }
+                    };
+                    let tx = std::sync::Mutex::new(tx.clone());
+                    let events = |e: JobEvent| {
+                        let _ = tx
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .send(AppEvent::Run(run, RunEvent::Job(e)));
+                    };
+                    match corpus_dataset(&corpus, preset, &token, &progress) {
+                        Ok(ds) => {
+                            let _ = crate::ml::experiment::run(&ds, &spec, &token, &events);
+                        }
+                        Err(_) if token.is_cancelled() => events(JobEvent::Cancelled),
+                        Err(e) => events(JobEvent::Failed(e)),
+                    }
+                });
+            }
+            Command::Cancel(run) => {
+                if let Some(t) = self.runs.get(&run) {
+                    t.cancel();
+                }
+            }
+            Command::SaveModel {
+                path,
+                corpus,
+                preset,
+                report,
+            } => {
+                std::thread::spawn(move || {
+                    let r = fit_final(&corpus, preset, &report).and_then(|m| {
+                        m.save(&path).map_err(|e| e.to_string())?;
+                        Ok(path)
+                    });
+                    let _ = tx.send(AppEvent::ModelSaved(r));
+                });
+            }
+            Command::Classify { path, model, label } => {
+                std::thread::spawn(move || {
+                    let c = classify_file(&path, model, label, &load);
+                    let _ = tx.send(AppEvent::Classified(c));
+                });
+            }
+            Command::ListModels => {
+                let _ = tx.send(AppEvent::Models(list_models()));
+            }
+            Command::ListDir(dir) => {
+                let dir = dir.canonicalize().unwrap_or(dir);
+                let r = list_dir(&dir);
+                let _ = tx.send(AppEvent::Dir(dir, r));
+            }
+            Command::Complete(text) => {
+                let _ = tx.send(AppEvent::Completed(complete_path(&text)));
+            }
         }
     }
 }
@@ -197,8 +477,9 @@ fn event_loop(
 ) -> Result<()> {
     let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
     let (mut app, cmds, autosave) = initial_app(spec, session);
+    let mut exec = Executor::new(tx, load.clone());
     for c in cmds {
-        spawn(c, &tx, load);
+        exec.run(c);
     }
     let mut saved = app.session();
     while !app.should_quit {
@@ -216,7 +497,7 @@ fn event_loop(
         }
         for a in actions {
             for c in app.update(a) {
-                spawn(c, &tx, load);
+                exec.run(c);
             }
         }
         // Autosave whenever what a session records has changed.

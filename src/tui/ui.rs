@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::app::{App, Pane};
 use super::keys::GLOBAL;
@@ -35,18 +35,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Drawn {
         Pane::Corpus => panes::corpus::draw(f, rows[1], app, theme),
         Pane::Inspect => panes::inspect::draw(f, rows[1], app, theme),
         Pane::Log => panes::log::draw(f, rows[1], app.log_level, theme),
-        Pane::Train | Pane::Compare | Pane::Classify => {
-            f.render_widget(
-                Paragraph::new(format!(
-                    "{}: interactive training, comparison and classification arrive with the next issue. Meanwhile the CLI has them: `emoscope train`, `emoscope classify`.",
-                    app.pane.title()
-                ))
-                .style(theme.dim())
-                .wrap(Wrap { trim: true })
-                .block(Block::default().borders(Borders::ALL).title(app.pane.title())),
-                rows[1],
-            );
-        }
+        Pane::Train => panes::train::draw(f, rows[1], app, theme),
+        Pane::Compare => panes::compare::draw(f, rows[1], app, theme),
+        Pane::Classify => panes::classify::draw(f, rows[1], app, theme),
     }
     draw_status(f, rows[2], app, theme);
     draw_footer(f, rows[3], app, theme);
@@ -84,11 +75,11 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         String::new()
     };
-    let prompt = match app.prompt {
-        Some(super::app::Prompt::SaveAs) => Some("save session as (sessions/NAME.ron): "),
-        Some(super::app::Prompt::OpenCorpus) => Some("open corpus folder: "),
-        _ => None,
-    };
+    // The corpus pane shows its own search line.
+    let prompt = app
+        .prompt
+        .filter(|p| *p != super::app::Prompt::Search)
+        .map(super::app::Prompt::label);
     if let Some(n) = &app.notice {
         f.render_widget(Paragraph::new(Span::styled(n.clone(), theme.error())), area);
         return;
@@ -119,7 +110,9 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
-    for k in app.keys().iter().chain(GLOBAL) {
+    // Help first, so it survives a narrow terminal; then the pane's keys, then the rest.
+    let (help, rest): (Vec<_>, Vec<_>) = GLOBAL.iter().partition(|k| k.keys == "?");
+    for k in help.into_iter().chain(app.keys()).chain(rest) {
         if let Some(label) = k.footer {
             spans.push(Span::styled(k.keys, theme.key()));
             spans.push(Span::raw(format!(" {label}  ")));

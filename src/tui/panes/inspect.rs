@@ -9,13 +9,12 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap};
 
-use crate::corpus::RavdessId;
-use crate::tui::app::{App, ClipView, InspectView};
+use crate::tui::app::{App, ClipKey, ClipView, InspectView};
 use crate::tui::heatmap::Heatmap;
 use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(id) = app.inspected else {
+    let Some(key) = app.inspected.clone() else {
         f.render_widget(
             Paragraph::new(
                 "No clip yet: pick one in the Corpus pane (Enter on a cell, then Enter on a clip).",
@@ -27,10 +26,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     };
-    let other = if app.side_by_side {
-        app.counterpart(&id)
-    } else {
-        None
+    let other = match key.ravdess() {
+        Some(id) if app.side_by_side => app.counterpart(&id).map(ClipKey::Corpus),
+        _ => None,
     };
     match other {
         Some(o) => {
@@ -38,23 +36,30 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .direction(Direction::Horizontal)
                 .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .split(area);
-            draw_clip(f, cols[0], app, id, theme);
-            draw_clip(f, cols[1], app, o, theme);
+            draw_clip(f, cols[0], app, &key, theme);
+            draw_clip(f, cols[1], app, &o, theme);
         }
-        None => draw_clip(f, area, app, id, theme),
+        None => draw_clip(f, area, app, &key, theme),
     }
 }
 
-fn draw_clip(f: &mut Frame, area: Rect, app: &App, id: RavdessId, theme: &Theme) {
-    let title = format!("{} · {} · {}", id.stem(), id.emotion, app.view.title());
+fn draw_clip(f: &mut Frame, area: Rect, app: &App, key: &ClipKey, theme: &Theme) {
+    let id = key.ravdess();
+    let title = match id {
+        Some(id) => format!("{} · {} · {}", id.stem(), id.emotion, app.view.title()),
+        None => format!("{} · {}", key.title(), app.view.title()),
+    };
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let Some(view) = app.views.get(&id) else {
-        let msg = if app.pending.contains(&id) {
-            format!("analysing {} …", id.describe())
+    let Some(view) = app.views.get(key) else {
+        let msg = if app.pending.contains(key) {
+            format!(
+                "analysing {} …",
+                id.map_or_else(|| key.title(), |i| i.describe())
+            )
         } else {
-            format!("{} not analysed", id.stem())
+            format!("{} not analysed", key.title())
         };
         f.render_widget(
             Paragraph::new(msg)
@@ -74,7 +79,11 @@ fn draw_clip(f: &mut Frame, area: Rect, app: &App, id: RavdessId, theme: &Theme)
         .split(inner);
     f.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(id.describe(), theme.dim()),
+            Span::styled(
+                view.id
+                    .map_or_else(|| "(not a corpus clip)".to_string(), |i| i.describe()),
+                theme.dim(),
+            ),
             Span::raw(format!(
                 "  {:.2} s @ {} Hz",
                 view.duration, view.sample_rate
@@ -288,10 +297,10 @@ fn draw_features(f: &mut Frame, area: Rect, app: &App, v: &ClipView, theme: &The
     // z-scores against the corpus or the clip's emotion, when asked and available.
     let reference = match (app.scale, app.stats.as_deref()) {
         (FeatureScale::ZCorpus, Some(s)) => Some(("z vs corpus", &s.corpus)),
-        (FeatureScale::ZEmotion, Some(s)) => s
-            .by_emotion
-            .get(&v.id.emotion)
-            .map(|r| ("z vs this emotion", r)),
+        (FeatureScale::ZEmotion, Some(s)) => {
+            v.id.and_then(|id| s.by_emotion.get(&id.emotion))
+                .map(|r| ("z vs this emotion", r))
+        }
         _ => None,
     };
     let heading = match (app.scale, reference) {

@@ -1,0 +1,428 @@
+//! The Train, Compare and Classify panes, driven through `update` with real background work
+//! (the TUI's own executor) on a small synthetic corpus written to disk: snapshots at 80×24
+//! and 160×48, the drill-down from a confusion cell to Inspect, sessions that bring the
+//! experiments back, and the Train pane's numbers against `emoscope train`'s.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use emoscope::audio::LoadOptions;
+use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
+use emoscope::ml::experiment::JobEvent;
+use emoscope::tui::app::{Action, App, AppEvent, ClipKey, Command, Pane};
+use emoscope::tui::experiments::{RunEvent, RunState, TrainFocus};
+use emoscope::tui::theme::{ColorMode, Theme};
+use emoscope::tui::{Executor, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Actors 1-4 of the synthetic corpus as WAV files, and a feature cache, shared by the tests.
+fn small() -> &'static (PathBuf, PathBuf) {
+    static DIRS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    DIRS.get_or_init(|| {
+        let root = tempfile::Builder::new()
+            .prefix("tui-train-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let corpus = root.join("corpus");
+        emoscope::cli::write_synthetic(&corpus, 1188976, &[1, 2, 3, 4], &[], None).unwrap();
+        let cache = root.join("cache");
+        // Safety: every test of this file sets the same value before any thread reads it.
+        unsafe { std::env::set_var("EMOSCOPE_CACHE", &cache) };
+        (corpus, cache)
+    })
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| {
+        ui::draw(f, app, &Theme::new(ColorMode::Mono));
+    })
+    .unwrap();
+    // The temporary folder's name changes from run to run; its length does not.
+    let (dir, _) = small();
+    t.backend().to_string().replace(
+        &dir.parent().unwrap().display().to_string(),
+        "/tmp/TUI-TRAIN",
+    )
+}
+
+fn both_sizes(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), render(app, 160, 48));
+}
+
+struct Harness {
+    app: App,
+    exec: Executor,
+    rx: Receiver<AppEvent>,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let (dir, _) = small();
+        let (tx, rx) = channel();
+        let (app, cmds) = App::new(CorpusSpec::Directory { path: dir.clone() });
+        let mut h = Harness {
+            app,
+            exec: Executor::new(tx, LoadOptions::default()),
+            rx,
+        };
+        h.run(cmds);
+        h.until(|a| a.corpus.is_some());
+        h
+    }
+
+    fn run(&mut self, cmds: Vec<Command>) {
+        for c in cmds {
+            // The test picks the saved-model list itself (models/ may hold a user's files).
+            if !matches!(c, Command::ListModels) {
+                self.exec.run(c);
+            }
+        }
+    }
+
+    fn act(&mut self, a: Action) {
+        let cmds = self.app.update(a);
+        self.run(cmds);
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.act(Action::SearchChar(c));
+        }
+    }
+
+    /// Feeds background results to the app until `done` holds (run times normalised to 1 s
+    /// so snapshots are stable).
+    fn until(&mut self, done: impl Fn(&App) -> bool) {
+        let start = Instant::now();
+        while !done(&self.app) {
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "timed out; status: {}",
+                self.app.status
+            );
+            if let Ok(mut e) = self.rx.recv_timeout(Duration::from_millis(50)) {
+                if let AppEvent::Run(_, RunEvent::Job(JobEvent::Finished(r))) = &mut e {
+                    r.seconds = 1.0;
+                }
+                self.act(Action::Event(e));
+            }
+        }
+    }
+
+    /// Sets up the form (from a fresh form: preset classic, model svm) and starts a run.
+    fn start(&mut self, model_steps: usize, grid: Option<&str>, protocol: &str, seed: u64) -> u32 {
+        self.act(Action::Pane(Pane::Train));
+        self.act(Action::NewRun);
+        self.app.lab.form.field = 0;
+        self.act(Action::Down);
+        for _ in 0..model_steps {
+            self.act(Action::Right);
+        }
+        self.act(Action::Down);
+        if let Some(g) = grid {
+            self.act(Action::Enter);
+            self.app.prompt_text.clear();
+            self.type_text(g);
+            self.act(Action::SearchDone);
+        }
+        self.act(Action::Down);
+        self.act(Action::Enter);
+        self.app.prompt_text.clear();
+        self.type_text(protocol);
+        self.act(Action::SearchDone);
+        for _ in 0..3 {
+            self.act(Action::Down);
+        }
+        self.act(Action::Enter);
+        self.app.prompt_text.clear();
+        self.type_text(&seed.to_string());
+        self.act(Action::SearchDone);
+        self.act(Action::Down);
+        let before = self.app.lab.runs.len();
+        self.act(Action::Enter);
+        assert_eq!(self.app.lab.runs.len(), before + 1, "{:?}", self.app.notice);
+        self.app.lab.runs.last().unwrap().id
+    }
+
+    fn finish(&mut self, id: u32) {
+        self.until(|a| a.lab.run(id).is_some_and(|r| !r.state.is_active()));
+        let r = self.app.lab.run(id).unwrap();
+        assert_eq!(r.state, RunState::Finished, "{}", r.stage);
+    }
+}
+
+/// "label 0.123" → 0.123, from the first line holding `label`.
+fn number_after(text: &str, label: &str) -> f64 {
+    let i = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label:?} in\n{text}"));
+    text[i + label.len()..]
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no number after {label:?} in\n{text}"))
+}
+
+#[test]
+fn train_pane_shows_what_the_cli_prints() {
+    let (dir, cache) = small();
+    let mut h = Harness::new();
+    let id = h.start(1, Some("k=3,5,9"), "actor-kfold:4", 3);
+    h.finish(id);
+    h.app.lab.focus = TrainFocus::Runs;
+    let screen = render(&h.app, 80, 24);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(["--corpus"])
+        .arg(dir)
+        .args([
+            "train",
+            "--model",
+            "knn",
+            "--grid",
+            "k=3,5,9",
+            "--protocol",
+            "actor-kfold:4",
+            "--train-seed",
+            "3",
+        ])
+        .env("EMOSCOPE_CACHE", cache)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = String::from_utf8_lossy(&out.stdout);
+    for (tui_label, cli_label) in [
+        ("acc ", "accuracy "),
+        ("UAR ", "UAR "),
+        ("macro-F1 ", "macro-F1 "),
+    ] {
+        assert_eq!(
+            number_after(&screen, tui_label),
+            number_after(&cli, cli_label),
+            "{tui_label} differs:\n{screen}\n{cli}"
+        );
+    }
+    // The per-class recall column equals the CLI's confusion table's.
+    let report = h.app.lab.run(id).unwrap().report.clone().unwrap();
+    for (e, c) in report.classes.iter().zip(&report.scores.per_class) {
+        let line = cli.lines().find(|l| l.starts_with(e.name())).unwrap();
+        assert!(line.contains(&format!("{:.3}", c.recall)), "{line}");
+    }
+}
+
+#[test]
+fn train_compare_classify_and_sessions() {
+    let mut h = Harness::new();
+    both_sizes("train_empty_form", &h.app);
+
+    // Two runs at once: an SVM grid and a random forest, speaker-independent.
+    let svm = h.start(0, None, "loso", 0);
+    let rf = h.start(2, Some("trees=30"), "loso", 0);
+    assert_eq!(
+        h.app
+            .lab
+            .runs
+            .iter()
+            .filter(|r| r.state.is_active())
+            .count(),
+        2
+    );
+    h.finish(svm);
+    h.finish(rf);
+
+    // Mid-training, rebuilt from the SVM's real folds in a fixed order: two of four done.
+    let report = h.app.lab.run(svm).unwrap().report.clone().unwrap();
+    let mut mid = h.app.clone();
+    mid.lab.run_index = 0;
+    mid.pane = Pane::Train;
+    mid.lab.focus = TrainFocus::Runs;
+    let cmds = mid.update(Action::Rerun);
+    assert!(matches!(cmds.as_slice(), [Command::Train { .. }]));
+    let again = mid.lab.runs.last().unwrap().id;
+    let ev = |e: JobEvent| Action::Event(AppEvent::Run(again, RunEvent::Job(e)));
+    mid.update(ev(JobEvent::Started { total: 40 }));
+    let mut folds = report.folds.clone();
+    folds.sort_by_key(|f| f.fold);
+    let mut so_far = emoscope::ml::metrics::Confusion::new(report.classes.len());
+    for f in &folds[..2] {
+        so_far.merge(&f.confusion);
+        mid.update(ev(JobEvent::FoldDone {
+            fold: f.fold,
+            of: folds.len(),
+            confusion_so_far: so_far.clone(),
+            scores_so_far: so_far.scores(),
+        }));
+    }
+    mid.update(ev(JobEvent::Progress {
+        done: 22,
+        total: 40,
+        stage: "fold 3 search SVM Rbf C=1 gamma=scale".into(),
+    }));
+    both_sizes("train_mid_training", &mid);
+    let partial = mid.lab.runs.last().unwrap().confusion.clone().unwrap();
+    assert_eq!(
+        partial.total(),
+        (folds[0].test_rows.len() + folds[1].test_rows.len()) as u64
+    );
+
+    // A session saved now brings the finished runs back as they were and the running one
+    // back interrupted, one key from running again.
+    let saved = mid.session();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.ron");
+    saved.save(&path).unwrap();
+    let (mut back, _) = App::from_session(&emoscope::session::Session::load(&path).unwrap());
+    assert_eq!(back.lab.runs.len(), 3);
+    for (a, b) in back.lab.runs.iter().zip(&mid.lab.runs).take(2) {
+        assert_eq!(
+            (a.id, &a.scores, &a.confusion),
+            (b.id, &b.scores, &b.confusion)
+        );
+        assert_eq!(a.state, RunState::Finished);
+        assert_eq!(
+            a.report.as_ref().unwrap().predictions(),
+            b.report.as_ref().unwrap().predictions()
+        );
+    }
+    assert_eq!(back.lab.runs[2].state, RunState::Interrupted);
+    back.update(Action::Event(AppEvent::CorpusOpened(
+        Corpus::open(
+            &CorpusSpec::Directory {
+                path: small().0.clone(),
+            },
+            &LoadOptions::default(),
+        )
+        .map_err(|e| e.to_string()),
+    )));
+    back.pane = Pane::Train;
+    back.lab.run_index = 2;
+    let cmds = back.update(Action::Rerun);
+    match cmds.as_slice() {
+        [Command::Train { spec, .. }] => assert_eq!(spec, &mid.lab.runs[2].spec),
+        other => panic!("re-run asked for {other:?}"),
+    }
+
+    // Finished: the matrix, then the clips behind a cell, then one of them in Inspect.
+    h.act(Action::Pane(Pane::Train));
+    h.app.lab.run_index = 0;
+    h.app.lab.focus = TrainFocus::Runs;
+    h.act(Action::Enter);
+    assert_eq!(h.app.lab.focus, TrainFocus::Matrix);
+    // Angry (row 4) predicted as happy (column 2), or the busiest off-diagonal cell.
+    let c = &report.pooled;
+    let cell = (0..c.n)
+        .flat_map(|t| (0..c.n).map(move |p| (t, p)))
+        .filter(|(t, p)| t != p)
+        .max_by_key(|&(t, p)| (c.get(t, p), std::cmp::Reverse((t, p))))
+        .unwrap();
+    for _ in 0..cell.0 {
+        h.act(Action::Down);
+    }
+    for _ in 0..cell.1 {
+        h.act(Action::Right);
+    }
+    both_sizes("train_finished_cell", &h.app);
+    h.act(Action::Enter);
+    assert_eq!(h.app.lab.focus, TrainFocus::Clips);
+    let clips = h.app.lab.cell_clips();
+    assert_eq!(clips.len() as u64, c.get(cell.0, cell.1));
+    let pred = report.predictions();
+    for id in &clips {
+        assert_eq!(id.emotion, report.classes[cell.0]);
+        let row = report.ids.iter().position(|i| i == id).unwrap();
+        assert_eq!(pred.iter().find(|p| p.0 == row).unwrap().2, cell.1);
+    }
+    both_sizes("train_cell_clips", &h.app);
+    h.act(Action::Down);
+    let chosen = clips[1.min(clips.len() - 1)];
+    h.act(Action::Enter);
+    assert_eq!(h.app.pane, Pane::Inspect);
+    assert_eq!(h.app.inspected, Some(ClipKey::Corpus(chosen)));
+    h.until(|a| a.views.contains_key(&ClipKey::Corpus(chosen)));
+
+    // Compare: both runs side by side with the paired tests in words.
+    h.act(Action::Pane(Pane::Compare));
+    h.act(Action::Home);
+    h.act(Action::Pick);
+    h.act(Action::Down);
+    h.act(Action::Pick);
+    let cmp = h.app.lab.comparison.clone().expect("same clips and folds");
+    assert!(cmp.mcnemar_p > 0.0 && cmp.mcnemar_p <= 1.0);
+    let screen = render(&h.app, 160, 48);
+    assert!(
+        screen.contains("McNemar p = ") && screen.contains("paired sign-flip, 4 folds"),
+        "{screen}"
+    );
+    both_sizes("compare_two_runs", &h.app);
+    // Sorting by UAR puts the better run first.
+    while h.app.lab.sort != emoscope::tui::experiments::SortKey::Uar {
+        h.act(Action::Sort);
+    }
+    let best = h.app.lab.sorted_runs()[0].scores.clone().unwrap().uar;
+    assert!(
+        h.app
+            .lab
+            .runs
+            .iter()
+            .all(|r| r.scores.as_ref().unwrap().uar <= best)
+    );
+
+    // Save the selected run's final model, then classify a clip with it from the Classify pane.
+    let model_path = small().0.parent().unwrap().join("models/best.ron");
+    h.act(Action::Home);
+    h.act(Action::ExportModel);
+    h.app.prompt_text = model_path.display().to_string();
+    h.act(Action::SearchDone);
+    h.until(|a| a.status.starts_with("model saved"));
+    assert!(model_path.exists());
+    h.act(Action::Pane(Pane::Classify));
+    use emoscope::tui::experiments::ModelSource;
+    assert_eq!(h.app.lab.model_source(), Some(ModelSource::Experiment(svm)));
+    h.act(Action::Event(AppEvent::Models(vec![model_path.clone()])));
+    assert_eq!(
+        h.app.lab.model_source(),
+        Some(ModelSource::Experiment(svm)),
+        "the chosen model stays chosen when the list changes"
+    );
+    h.act(Action::Left);
+    assert_eq!(
+        h.app.lab.model_source(),
+        Some(ModelSource::File(model_path.clone()))
+    );
+    let wav = small().0.join("Actor_02/03-01-05-02-01-01-02.wav");
+    h.act(Action::StartSearch);
+    h.type_text(&wav.display().to_string());
+    h.act(Action::SearchDone);
+    h.until(|a| !a.lab.classifying);
+    assert_eq!(h.app.lab.history.len(), 1, "{:?}", h.app.notice);
+    let direct = emoscope::ml::persist::SavedModel::load(&model_path).unwrap();
+    let audio = emoscope::audio::load(&wav, &direct.load_options()).unwrap();
+    let (emotion, _) = direct.classify(&[audio], false).unwrap().remove(0);
+    assert_eq!(
+        h.app.lab.history[0].emotion, emotion,
+        "same as classifying directly"
+    );
+    // And with a finished experiment, its final model fitted on first use.
+    h.act(Action::NextModel);
+    assert_eq!(h.app.lab.model_source(), Some(ModelSource::Experiment(svm)));
+    h.act(Action::StartSearch);
+    h.type_text(&wav.display().to_string());
+    h.act(Action::SearchDone);
+    h.until(|a| !a.lab.classifying);
+    assert_eq!(h.app.lab.history.len(), 2);
+    both_sizes("classify_result", &h.app);
+    // History opens in Inspect (a corpus clip by its name).
+    h.act(Action::Enter);
+    assert_eq!(h.app.pane, Pane::Inspect);
+    let id = RavdessId::parse("03-01-05-02-01-01-02").unwrap();
+    assert_eq!(h.app.inspected, Some(ClipKey::Corpus(id)));
+}
