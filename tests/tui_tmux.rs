@@ -135,3 +135,120 @@ fn a_corrupt_session_is_reported_and_left_untouched() {
         "the fresh session autosaved elsewhere"
     );
 }
+
+/// The rows of the Compare table (run number to fit time), for comparing across restarts.
+fn compare_rows(s: &str) -> Vec<String> {
+    s.lines()
+        .filter(|l| l.contains("actor-kfold:5"))
+        .map(|l| {
+            // Without the A/B marks of the picked pair (not part of a session).
+            let l = l.trim_matches(|c| c == '│' || c == ' ');
+            l.strip_prefix("A ")
+                .or_else(|| l.strip_prefix("B "))
+                .unwrap_or(l)
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn train_cancel_drill_compare_save_classify_and_restore() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: tmux is not installed (scripts/setup installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Six actors of the synthetic corpus on disk: WAV files to classify, 360 clips to train on.
+    let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(["synth", "--out"])
+        .arg(dir.path().join("corpus"))
+        .args(["--actor", "1", "--actor", "2", "--actor", "3"])
+        .args(["--actor", "4", "--actor", "5", "--actor", "6"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let name = format!("emoscope-e2e-train-{}", std::process::id());
+    start(&name, dir.path(), "--corpus corpus --session sessions/lab.ron");
+    wait_for(&name, "360 clips");
+
+    // An SVM grid (the form's default: actor k-fold, 3 candidates), then a random forest.
+    keys(&name, &["3"]);
+    keys(&name, &["Down"; 7]);
+    keys(&name, &["Enter"]);
+    wait_for(&name, "#1  svm");
+    keys(&name, &["n"]);
+    keys(&name, &["Up"; 6]);
+    keys(&name, &["Right", "Right"]);
+    keys(&name, &["Down"; 6]);
+    keys(&name, &["Enter"]);
+    wait_for(&name, "#2  rf");
+    // Cancel the forest while it runs (its features are still being extracted).
+    keys(&name, &["x"]);
+    wait_for(&name, "cancelled");
+    // The SVM's matrix fills in fold by fold, then it finishes.
+    keys(&name, &["Up"]);
+    wait_for(&name, "/5 folds");
+    let s = wait_for(&name, "5/5 folds");
+    assert!(s.contains("t\\p") && s.contains("recall"), "{s}");
+    // Run the forest again; it finishes too.
+    keys(&name, &["Down", "R"]);
+    wait_for(&name, "#3  rf");
+    let t0 = Instant::now();
+    while !screen(&name).contains("run #3 done") {
+        assert!(t0.elapsed() < Duration::from_secs(120), "{}", screen(&name));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Drill from the SVM's neutral/neutral cell to its clips, and into Inspect.
+    keys(&name, &["Up", "Up", "Enter", "Enter"]);
+    wait_for(&name, "neutral recognised");
+    keys(&name, &["Enter"]);
+    wait_for(&name, "· neutral · spectrogram");
+
+    // Compare the two finished runs; save the SVM's final model.
+    keys(&name, &["4", "Home", "Space", "Down", "Down", "Space"]);
+    let s = wait_for(&name, "McNemar p =");
+    let rows = compare_rows(&s);
+    assert_eq!(rows.len(), 3, "{s}");
+    keys(&name, &["Home", "e"]);
+    wait_for(&name, "save model as: models/svm-classic-run1.ron");
+    keys(&name, &["Enter"]);
+    wait_for(&name, "model saved to models/svm-classic-run1.ron");
+
+    // Classify a WAV with it, typing the path with Tab completion.
+    keys(&name, &["5"]);
+    wait_for(&name, "models/svm-classic-run1.ron");
+    keys(&name, &["/", "c", "o", "r", "Tab", "A", "c", "t", "Tab"]);
+    wait_for(&name, "corpus/Actor_0▏");
+    tmux(&["send-keys", "-t", &name, "-l", "2/03-01-05-01-01-01-02.wav"]);
+    keys(&name, &["Enter"]);
+    let s = wait_for(&name, "History (1)");
+    let verdict = s
+        .lines()
+        .find(|l| l.contains("03-01-05-01-01-01-02.wav —"))
+        .map(|l| l.to_string())
+        .unwrap_or_else(|| panic!("{s}"));
+
+    keys(&name, &["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    if screen(&name).contains("press q again") {
+        keys(&name, &["q"]);
+    }
+    tmux(&["kill-session", "-t", &name]);
+    assert!(dir.path().join("models/svm-classic-run1.ron").exists());
+
+    // Restart on the session: the same experiments and numbers, the same history.
+    let name2 = format!("{name}-b");
+    start(&name2, dir.path(), "--corpus corpus --session sessions/lab.ron");
+    wait_for(&name2, "360 clips");
+    keys(&name2, &["4"]);
+    let s = wait_for(&name2, "Experiments (3)");
+    assert_eq!(compare_rows(&s), rows, "{s}");
+    assert!(s.contains("cancelled"), "{s}");
+    keys(&name2, &["5"]);
+    let s = wait_for(&name2, "History (1)");
+    assert!(s.contains(&verdict), "{verdict}\n{s}");
+    keys(&name2, &["q", "q"]);
+    tmux(&["kill-session", "-t", &name2]);
+}

@@ -114,7 +114,7 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(5),
         Constraint::Length(5),
         Constraint::Length(5),
-        Constraint::Length(8),
+        Constraint::Length(11),
     ];
     let table = Table::new(rows, widths)
         .header(header)
