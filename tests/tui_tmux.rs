@@ -114,6 +114,8 @@ fn a_corrupt_session_is_reported_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sessions")).unwrap();
     std::fs::write(dir.path().join("sessions/bad.ron"), "(version: 1, corpus: ").unwrap();
+    // An earlier autosave is kept one step back when this fresh session starts autosaving.
+    std::fs::write(dir.path().join("sessions/autosave.ron"), "(version: 1)").unwrap();
     let name = format!("emoscope-e2e-bad-{}", std::process::id());
     start(&name, dir.path(), "--session sessions/bad.ron");
     let s = wait_for(&name, "starting fresh");
@@ -133,6 +135,10 @@ fn a_corrupt_session_is_reported_and_left_untouched() {
     assert!(
         dir.path().join("sessions/autosave.ron").exists(),
         "the fresh session autosaved elsewhere"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sessions/previous.ron")).unwrap(),
+        "(version: 1)"
     );
 }
 
@@ -169,7 +175,11 @@ fn train_cancel_drill_compare_save_classify_and_restore() {
         .unwrap();
     assert!(out.status.success());
     let name = format!("emoscope-e2e-train-{}", std::process::id());
-    start(&name, dir.path(), "--corpus corpus --session sessions/lab.ron");
+    start(
+        &name,
+        dir.path(),
+        "--corpus corpus --session sessions/lab.ron",
+    );
     wait_for(&name, "360 clips");
 
     // An SVM grid (the form's default: actor k-fold, 3 candidates), then a random forest.
@@ -240,7 +250,11 @@ fn train_cancel_drill_compare_save_classify_and_restore() {
 
     // Restart on the session: the same experiments and numbers, the same history.
     let name2 = format!("{name}-b");
-    start(&name2, dir.path(), "--corpus corpus --session sessions/lab.ron");
+    start(
+        &name2,
+        dir.path(),
+        "--corpus corpus --session sessions/lab.ron",
+    );
     wait_for(&name2, "360 clips");
     keys(&name2, &["4"]);
     let s = wait_for(&name2, "Experiments (3)");

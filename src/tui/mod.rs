@@ -415,6 +415,9 @@ impl Executor {
 /// Where sessions autosave when no `--session` file is given (or it could not be read).
 pub const AUTOSAVE: &str = "sessions/autosave.ron";
 
+/// Where the previous autosave is kept when a fresh session starts.
+pub const PREVIOUS: &str = "sessions/previous.ron";
+
 /// The app to start with, and where it autosaves: a readable `--session` file restores it
 /// and is saved back to; a new path starts a session there; an unreadable or corrupt one is
 /// reported, left untouched, and the app starts fresh, autosaving to [`AUTOSAVE`].
@@ -477,6 +480,17 @@ fn event_loop(
 ) -> Result<()> {
     let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
     let (mut app, cmds, autosave) = initial_app(spec, session);
+    // A fresh start autosaves over the last autosave: keep that one, one step back.
+    let fresh = autosave.as_path() == std::path::Path::new(AUTOSAVE)
+        && session.is_none_or(|p| p != std::path::Path::new(AUTOSAVE));
+    if fresh && autosave.exists() {
+        match std::fs::rename(&autosave, PREVIOUS) {
+            Ok(()) => log::info!(
+                "the last autosaved session is kept as {PREVIOUS} (emoscope --session {PREVIOUS} restores it)"
+            ),
+            Err(e) => log::warn!("cannot keep the last autosave as {PREVIOUS}: {e}"),
+        }
+    }
     let mut exec = Executor::new(tx, load.clone());
     for c in cmds {
         exec.run(c);
