@@ -101,3 +101,44 @@ mod tests {
         assert_eq!(derive_seed(7, 3), derive_seed(7, 3));
     }
 }
+
+/// The current UTC time as `YYYYMMDD-HHMMSS` (for file names).
+pub fn utc_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    stamp_of(secs)
+}
+
+/// `YYYYMMDD-HHMMSS` of seconds since the Unix epoch (UTC), by the civil-from-days
+/// algorithm (H. Hinnant).
+pub fn stamp_of(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    #[test]
+    fn stamps_match_known_dates() {
+        assert_eq!(super::stamp_of(0), "19700101-000000");
+        // 2026-11-25 19:20:00 UTC
+        assert_eq!(super::stamp_of(1_795_634_400), "20261125-192000");
+        assert_eq!(super::stamp_of(951_782_400), "20000229-000000");
+    }
+}

@@ -72,7 +72,9 @@ fn saved_models_classify_identically_in_a_fresh_process() {
     for family in ["svm", "knn", "rf"] {
         let path = tmp.path().join(format!("{family}.ron"));
         let model = train_and_save(&corpus, family, &path);
-        let here = model.classify(&audio, false).unwrap();
+        let here = model
+            .classify(&audio, emoscope::ml::persist::SpeakerNorm::None)
+            .unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
             .arg("classify")
             .arg("--json")

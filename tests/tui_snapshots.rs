@@ -279,3 +279,39 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
     });
     assert_eq!(app.pane, Pane::Log);
 }
+
+#[test]
+fn playback_moves_a_cursor_over_the_waveform_and_space_stops_it() {
+    use emoscope::tui::app::{Command, PlayEvent};
+    let mut app = inspecting();
+    let key = app.inspected.clone().unwrap();
+    let cmds = app.update(Action::Play);
+    assert!(matches!(cmds.as_slice(), [Command::Play(k, Some(_))] if *k == key));
+    let at = |app: &mut App, seconds: f64| {
+        app.update(Action::Event(AppEvent::Playback(
+            key.clone(),
+            PlayEvent::At {
+                seconds,
+                duration: 3.0,
+            },
+        )));
+        render(app, ColorMode::Mono, 80, 24)
+    };
+    let still = render(&inspecting(), ColorMode::Mono, 80, 24);
+    let early = at(&mut app, 0.5);
+    let late = at(&mut app, 2.5);
+    assert_ne!(early, still, "a cursor is drawn");
+    assert_ne!(early, late, "and it moves");
+    // Space again stops it.
+    let cmds = app.update(Action::Play);
+    assert!(matches!(cmds.as_slice(), [Command::StopPlayback]));
+    assert!(app.playing.is_none());
+    // A failure (no device) is a one-line notice.
+    app.update(Action::Play);
+    app.update(Action::Event(AppEvent::Playback(
+        key.clone(),
+        PlayEvent::Failed("no output device: alsa:default".into()),
+    )));
+    assert!(app.playing.is_none());
+    assert!(app.notice.as_deref().unwrap().contains("no output device"));
+}

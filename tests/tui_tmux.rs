@@ -266,3 +266,65 @@ fn train_cancel_drill_compare_save_classify_and_restore() {
     keys(&name2, &["q", "q"]);
     tmux(&["kill-session", "-t", &name2]);
 }
+
+#[test]
+fn record_and_play_without_a_sound_card_say_so_and_keep_the_screen() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: tmux is not installed (scripts/setup installs it)");
+        return;
+    }
+    if Path::new("/dev/snd").exists() {
+        eprintln!("SKIPPED: this machine has a sound card");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("emoscope-e2e-mic-{}", std::process::id());
+    // A HOME without an ALSA configuration of its own.
+    let cmd = format!(
+        "cd {d} && HOME={d} TERM=xterm-256color EMOSCOPE_CACHE={d}/cache {} ; sleep 30",
+        env!("CARGO_BIN_EXE_emoscope"),
+        d = dir.path().display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &cmd,
+    ]);
+    wait_for(&name, "1440 clips");
+    keys(&name, &["5", "r"]);
+    let s = wait_for_any(&name, &["no input device", "audio is not built in"]);
+    assert!(!s.contains("ALSA lib"), "{s}");
+    assert!(
+        s.lines().next().unwrap_or("").starts_with(" emoscope "),
+        "{s}"
+    );
+    assert!(s.contains("History (0)"), "the pane is intact:\n{s}");
+    // Space on a corpus clip: playback says the same kind of thing.
+    keys(&name, &["1", "Enter", "Space"]);
+    let s = wait_for_any(&name, &["no output device", "audio is not built in"]);
+    assert!(!s.contains("ALSA lib"), "{s}");
+    keys(&name, &["q", "q"]);
+    tmux(&["kill-session", "-t", &name]);
+}
+
+/// Waits until the screen shows one of `texts`.
+fn wait_for_any(name: &str, texts: &[&str]) -> String {
+    let start = Instant::now();
+    loop {
+        let s = screen(name);
+        if texts.iter().any(|t| s.contains(t)) {
+            return s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "never saw any of {texts:?}; screen:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

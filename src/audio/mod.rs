@@ -1,5 +1,8 @@
 //! Audio in: WAV files of any common layout → mono f32 at the analysis rate.
 
+pub mod device;
+pub mod mic;
+pub mod quiet;
 pub mod resample;
 pub mod wav;
 

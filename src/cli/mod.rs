@@ -1,10 +1,12 @@
 //! The headless command line: clap subcommands over the library.
 
+pub mod live;
 pub mod train;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::ml::persist::SpeakerNorm;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
@@ -113,8 +115,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         model: PathBuf,
         /// Treat the files as one speaker's clips (needed by per-speaker-normalised models).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "profile")]
         same_speaker: bool,
+        /// A speaker profile (NAME in profiles/, or a file) for per-speaker-normalised models.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -122,6 +127,38 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Record from the microphone and classify the recording (build with --features audio).
+    Record {
+        /// A model saved by `emoscope train --save`.
+        #[arg(long, value_name = "FILE")]
+        model: PathBuf,
+        /// Record this long; without it, until Enter.
+        #[arg(long, value_name = "N")]
+        seconds: Option<f64>,
+        /// Keep the raw recording as a 16-bit WAV, e.g. recordings/me.wav.
+        #[arg(long, value_name = "FILE.wav")]
+        save: Option<PathBuf>,
+        /// Input device id or name (see `emoscope devices`); default: the system's.
+        #[arg(long)]
+        device: Option<String>,
+        /// The speaker's profile, for per-speaker-normalised models.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Make a speaker profile from a few clips of one speaker (for per-speaker-normalised
+    /// models), saved as profiles/NAME.ron.
+    Enrol {
+        #[arg(long)]
+        name: String,
+        /// The model whose feature settings the profile is for.
+        #[arg(long, value_name = "FILE")]
+        model: PathBuf,
+        /// At least three WAV files of the speaker.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List sound devices (build with --features audio).
+    Devices,
     /// Print speed figures (never asserted in tests).
     Bench {
         #[arg(value_enum)]
@@ -129,6 +166,9 @@ pub enum Command {
         /// Clips to use.
         #[arg(long, default_value_t = 200)]
         clips: usize,
+        /// bench record: the model to classify with (default: a quick SVM of the corpus).
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
     },
 }
 
@@ -143,6 +183,8 @@ pub enum BenchTarget {
     /// The TUI: opening the corpus to the first frame, frame time at 200×50 with the
     /// inspector full, and input-to-redraw latency while a whole-corpus extraction runs.
     Tui,
+    /// Live capture: from stop to prediction for a 4 s recording through the capture path.
+    Record,
 }
 
 /// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
@@ -194,10 +236,39 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Some(Command::Classify {
             model,
             same_speaker,
+            profile,
             json,
             files,
-        }) => classify(&model, &files, same_speaker, json, &cli.corpus, out)?,
-        Some(Command::Bench { what, clips }) => match what {
+        }) => {
+            let profile = profile.as_deref().map(live::load_profile).transpose()?;
+            let norm = match (&profile, same_speaker) {
+                (Some(p), _) => SpeakerNorm::Profile(p),
+                (None, true) => SpeakerNorm::SameSpeaker,
+                (None, false) => SpeakerNorm::None,
+            };
+            classify(&model, &files, norm, json, &cli.corpus, out)?
+        }
+        Some(Command::Record {
+            model,
+            seconds,
+            save,
+            device,
+            profile,
+        }) => live::record(
+            &model,
+            seconds,
+            save.as_deref(),
+            device.as_deref(),
+            profile.as_deref(),
+            out,
+        )?,
+        Some(Command::Enrol { name, model, files }) => live::enrol(&name, &model, &files, out)?,
+        Some(Command::Devices) => live::devices(out)?,
+        Some(Command::Bench { what, clips, model }) => match what {
+            BenchTarget::Record => {
+                let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
+                live::bench_record(model.as_deref(), &corpus, out)?
+            }
             BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
             BenchTarget::Features => bench_features(&cli.corpus, clips, out)?,
             BenchTarget::Tui => bench_tui(&cli.corpus, out)?,
@@ -405,7 +476,7 @@ fn peak_rss_kib() -> Option<u64> {
 fn classify(
     model: &Path,
     files: &[PathBuf],
-    same_speaker: bool,
+    norm: SpeakerNorm<'_>,
     json: bool,
     args: &CorpusArgs,
     out: &mut dyn Write,
@@ -419,7 +490,7 @@ fn classify(
         .iter()
         .map(|f| crate::audio::load(f, &opts))
         .collect::<Result<_, _>>()?;
-    let results = m.classify(&audio, same_speaker)?;
+    let results = m.classify(&audio, norm)?;
     if json {
         let rows: Vec<serde_json::Value> = files
             .iter()
@@ -431,20 +502,15 @@ fn classify(
                     .zip(p)
                     .map(|(c, v)| (c.name().to_string(), serde_json::json!(v)))
                     .collect();
-                serde_json::json!({"file": f.display().to_string(), "emotion": e.name(), "probabilities": probs})
+                serde_json::json!({"file": f.display().to_string(), "emotion": e.name(), "probabilities": probs, "speaker_normalisation": norm.describe(m.speaker_norm)})
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &rows)?;
         writeln!(out)?;
     } else {
         for (f, (e, p)) in files.iter().zip(&results) {
-            let probs: Vec<String> = m
-                .classes
-                .iter()
-                .zip(p)
-                .map(|(c, v)| format!("{} {:.2}", c.short(), v))
-                .collect();
-            writeln!(out, "{}: {}  [{}]", f.display(), e, probs.join(", "))?;
+            let what = f.display().to_string();
+            writeln!(out, "{}", live::prediction_line(&what, &m, *e, p, &norm))?;
         }
     }
     Ok(())

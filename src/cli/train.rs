@@ -63,6 +63,27 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
+    /// A quick SVM on the classic preset (random 80/20 split), for benchmarks that need a
+    /// model.
+    pub fn for_bench() -> TrainArgs {
+        TrainArgs {
+            preset: Preset::Classic,
+            model: "svm".into(),
+            grid: Vec::new(),
+            protocol: "random:0.2".into(),
+            smote: false,
+            smote_k: 5,
+            speaker_norm: false,
+            inner_folds: 3,
+            train_seed: 0,
+            save: None,
+            json: false,
+            export_folds: None,
+            export_features: None,
+            no_cache: false,
+        }
+    }
+
     pub fn spec(&self) -> Result<ExperimentSpec> {
         let grid = build_grid(&self.model, &self.grid).map_err(anyhow::Error::msg)?;
         let protocol: Protocol = self.protocol.parse()?;

@@ -7,6 +7,7 @@ pub mod grid;
 pub mod metrics;
 pub mod models;
 pub mod persist;
+pub mod profile;
 pub mod protocol;
 pub mod scale;
 pub mod smote;

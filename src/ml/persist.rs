@@ -19,6 +19,28 @@ use crate::corpus::{Corpus, Emotion};
 use crate::features::{FeatureConfig, summarise};
 use crate::util::derive_seed;
 
+/// Where a per-speaker-normalised model gets the speaker's statistics.
+#[derive(Debug, Clone, Copy)]
+pub enum SpeakerNorm<'a> {
+    /// No statistics (fine for models without per-speaker normalisation).
+    None,
+    /// From the clips being classified, all one speaker's.
+    SameSpeaker,
+    /// From an enrolled speaker profile.
+    Profile(&'a super::profile::SpeakerProfile),
+}
+
+impl SpeakerNorm<'_> {
+    /// What a prediction says was applied: "none", "these clips", or "profile NAME".
+    pub fn describe(&self, model_uses_it: bool) -> String {
+        match (model_uses_it, self) {
+            (false, _) | (true, SpeakerNorm::None) => "none".into(),
+            (true, SpeakerNorm::SameSpeaker) => "these clips' own statistics".into(),
+            (true, SpeakerNorm::Profile(p)) => format!("profile {}", p.name),
+        }
+    }
+}
+
 /// The saved-model format version this build writes and reads.
 pub const FORMAT: u32 = 1;
 
@@ -61,9 +83,15 @@ pub enum PersistError {
     #[error("{0}")]
     Train(String),
     #[error(
-        "the model uses per-speaker normalisation: classify several clips of one speaker together (--same-speaker)"
+        "the model normalises per speaker: give a speaker profile (emoscope enrol, then --profile NAME) or several clips of one speaker (--same-speaker)"
     )]
     NeedsSpeakerClips,
+    #[error("{0}")]
+    Profile(String),
+    #[error(
+        "the recording is silent: nothing rose above the noise floor (is the microphone muted?)"
+    )]
+    Silent,
     #[error("{0}")]
     Audio(#[from] crate::audio::AudioError),
     #[error("the clip's features have {got} values, the model expects {want}")]
@@ -177,12 +205,13 @@ impl SavedModel {
             .collect()
     }
 
-    /// Classifies clips. With per-speaker normalisation the clips must all be one speaker's
-    /// (`same_speaker`), whose statistics are taken from the clips themselves.
+    /// Classifies clips. A model trained with per-speaker normalisation needs the speaker's
+    /// statistics: from the clips themselves (`SpeakerNorm::SameSpeaker`, all one speaker's)
+    /// or from an enrolled profile. A model without it ignores the choice.
     pub fn classify(
         &self,
         clips: &[Audio],
-        same_speaker: bool,
+        norm: SpeakerNorm<'_>,
     ) -> Result<Vec<(Emotion, Vec<f64>)>, PersistError> {
         let d = self.scaler.mean.len();
         let mut x = Vec::with_capacity(clips.len() * d);
@@ -197,10 +226,22 @@ impl SavedModel {
             x.extend(v);
         }
         if self.speaker_norm {
-            if !same_speaker {
-                return Err(PersistError::NeedsSpeakerClips);
+            match norm {
+                SpeakerNorm::None => return Err(PersistError::NeedsSpeakerClips),
+                SpeakerNorm::SameSpeaker => normalise_per_group(&mut x, d, &vec![0; clips.len()]),
+                SpeakerNorm::Profile(p) => {
+                    if p.features != self.features || p.scaler.mean.len() != d {
+                        return Err(PersistError::Profile(
+                            super::profile::ProfileError::Mismatch(
+                                p.name.clone(),
+                                self.features.preset.to_string(),
+                            )
+                            .to_string(),
+                        ));
+                    }
+                    p.scaler.transform(&mut x);
+                }
             }
-            normalise_per_group(&mut x, d, &vec![0; clips.len()]);
         }
         self.scaler.transform(&mut x);
         let pred = self
@@ -211,6 +252,34 @@ impl SavedModel {
             .into_iter()
             .map(|(c, p)| (self.classes.get(c).copied().unwrap_or(Emotion::Neutral), p))
             .collect())
+    }
+
+    /// The rate a live recording is resampled to: the model's analysis rate, or RAVDESS's
+    /// 48 kHz when the model analyses files at their native rate (as the classic notebook
+    /// vector does), since that is what its training clips had.
+    pub fn recording_rate(&self) -> u32 {
+        self.features.sample_rate.unwrap_or(48_000)
+    }
+
+    /// Classifies a raw recording: resampled to [`Self::recording_rate`], silence trimmed at
+    /// both ends (`audio::mic::prepare`). Returns the emotion, the class probabilities and
+    /// the prepared audio.
+    pub fn classify_recording(
+        &self,
+        raw: &Audio,
+        norm: SpeakerNorm<'_>,
+    ) -> Result<(Emotion, Vec<f64>, Audio), PersistError> {
+        let ready =
+            crate::audio::mic::prepare(raw, Some(self.recording_rate())).map_err(|k| match k {
+                crate::audio::AudioErrorKind::Empty => PersistError::Silent,
+                k => PersistError::Audio(crate::audio::AudioError::new(Path::new("recording"), k)),
+            })?;
+        let (e, p) = self
+            .classify(std::slice::from_ref(&ready), norm)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| PersistError::Train("no prediction".into()))?;
+        Ok((e, p, ready))
     }
 
     /// Load options that give the audio the model's analysis rate.

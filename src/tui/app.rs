@@ -227,11 +227,29 @@ pub enum Command {
     },
     Classify {
         path: std::path::PathBuf,
+        /// A raw microphone recording: resampled and trimmed before classifying.
+        recording: bool,
         model: ModelJob,
         label: String,
+        /// A speaker profile for per-speaker-normalised models.
+        profile: Option<std::path::PathBuf>,
     },
     /// List the `.ron` files of `models/`.
     ListModels,
+    /// List the speaker profiles of `profiles/`.
+    ListProfiles,
+    /// Start recording from the default input (results come as `AppEvent::Recording`).
+    StartRecording,
+    StopRecording,
+    /// Play a clip on the default output (`AppEvent::Playback`); stops any other.
+    Play(ClipKey, Option<Clip>),
+    StopPlayback,
+    /// Make a speaker profile from these files.
+    Enrol {
+        name: String,
+        files: Vec<std::path::PathBuf>,
+        model: EnrolFor,
+    },
     /// List a folder for the file browser.
     ListDir(std::path::PathBuf),
     /// Complete a typed path (Tab).
@@ -254,6 +272,61 @@ pub enum AppEvent {
     Models(Vec<std::path::PathBuf>),
     Dir(std::path::PathBuf, Result<Vec<String>, String>),
     Completed(String),
+    Profiles(Vec<std::path::PathBuf>),
+    Enrolled(Result<std::path::PathBuf, String>),
+    Recording(RecordEvent),
+    Playback(ClipKey, PlayEvent),
+}
+
+/// What the recorder reports.
+#[derive(Debug, Clone)]
+pub enum RecordEvent {
+    /// Recording from this device ("alsa:default · 48000 Hz · i16").
+    Started(String),
+    Level {
+        seconds: f64,
+        peak: f32,
+    },
+    /// The input could not be opened (no device, no ALSA, audio not built in).
+    Failed(String),
+    /// Stopped: where the raw recording was saved, and why it ended early if the device went.
+    Stopped {
+        saved: Result<std::path::PathBuf, String>,
+        lost: Option<String>,
+    },
+}
+
+/// What the player reports.
+#[derive(Debug, Clone)]
+pub enum PlayEvent {
+    At { seconds: f64, duration: f64 },
+    Stopped,
+    Failed(String),
+}
+
+/// Which features a speaker profile is made for.
+#[derive(Debug, Clone)]
+pub enum EnrolFor {
+    /// A finished experiment's preset.
+    Preset(Preset),
+    /// A saved model's own feature settings.
+    Model(std::path::PathBuf),
+}
+
+/// A recording in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recording {
+    pub device: String,
+    pub seconds: f64,
+    pub peak: f32,
+}
+
+/// A clip playing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playing {
+    pub key: ClipKey,
+    pub seconds: f64,
+    pub duration: f64,
 }
 
 /// User intentions, from keys and mouse.
@@ -317,6 +390,10 @@ pub enum Action {
     Play,
     /// Tab in a path prompt: complete it.
     Complete,
+    /// Classify: next speaker profile (none → profiles/…).
+    CycleProfile,
+    /// Classify: enrol the speaker of the history's clips as a profile.
+    Enrol,
     Click {
         column: u16,
         row: u16,
@@ -347,6 +424,8 @@ pub enum Prompt {
     ModelName(u32),
     /// A WAV file to classify.
     WavPath,
+    /// The name of a speaker profile to enrol.
+    ProfileName,
 }
 
 impl Prompt {
@@ -363,6 +442,7 @@ impl Prompt {
             Prompt::Seed => "seed: ",
             Prompt::ModelName(_) => "save model as: ",
             Prompt::WavPath => "WAV to classify (Tab completes): ",
+            Prompt::ProfileName => "enrol the history's clips as speaker: ",
         }
     }
 
@@ -427,6 +507,8 @@ pub struct App {
     pub jobs_running: usize,
     /// Train, Compare and Classify.
     pub lab: Lab,
+    pub recording: Option<Recording>,
+    pub playing: Option<Playing>,
 }
 
 fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
@@ -473,6 +555,8 @@ impl App {
             log_level: log::LevelFilter::Info,
             jobs_running: 1,
             lab: Lab::default(),
+            recording: None,
+            playing: None,
         };
         (app, vec![Command::OpenCorpus(spec)])
     }
@@ -696,6 +780,7 @@ impl App {
         self.pane = p;
         if p == Pane::Classify {
             cmds.push(Command::ListModels);
+            cmds.push(Command::ListProfiles);
         }
     }
 
@@ -768,9 +853,13 @@ impl App {
                         }
                         Prompt::ModelName(_) => {}
                         Prompt::WavPath if !text.trim().is_empty() => {
-                            self.classify(text.trim().into(), &mut cmds)
+                            self.classify(text.trim().into(), false, &mut cmds)
                         }
                         Prompt::WavPath => {}
+                        Prompt::ProfileName if !text.trim().is_empty() => {
+                            self.enrol(text.trim().to_string(), &mut cmds)
+                        }
+                        Prompt::ProfileName => {}
                     }
                 }
                 Action::InputCancel => {
@@ -897,7 +986,13 @@ impl App {
             }
             (_, Action::StartSearch) => self.prompt = Some(Prompt::Search),
             (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
-            (Focus::Clips, Action::Play) => self.play_unavailable(),
+            (Focus::Clips, Action::Play) => {
+                let key = self
+                    .cell_clips()
+                    .get(self.clip_index)
+                    .map(|c| ClipKey::Corpus(c.id));
+                self.toggle_play(key, cmds)
+            }
             (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
             (Focus::Grid, Action::Down) => {
                 self.actor = (self.actor + 1).min(n_actors.saturating_sub(1))
@@ -956,7 +1051,10 @@ impl App {
                     self.request(other, cmds);
                 }
             }
-            Action::Play => self.play_unavailable(),
+            Action::Play => {
+                let key = self.inspected.clone();
+                self.toggle_play(key, cmds)
+            }
             Action::CycleScale => {
                 self.scale = match self.scale {
                     FeatureScale::Raw => FeatureScale::ZCorpus,
@@ -1079,6 +1177,52 @@ impl App {
             AppEvent::Dir(dir, Err(msg)) => {
                 self.notice = Some(format!("{}: {msg}", dir.display()));
             }
+            AppEvent::Profiles(list) => {
+                let before = self
+                    .lab
+                    .wanted_profile
+                    .take()
+                    .or_else(|| self.lab.profile().map(|p| p.to_path_buf()));
+                self.lab.profiles = list;
+                self.lab.profile_index = before
+                    .and_then(|b| {
+                        self.lab
+                            .profiles
+                            .iter()
+                            .position(|p| *p == b)
+                            .map(|i| i + 1)
+                    })
+                    .unwrap_or(0);
+            }
+            AppEvent::Enrolled(Ok(path)) => {
+                self.status = format!("speaker profile saved to {}", path.display());
+                log::info!("{}", self.status);
+                self.lab.wanted_profile = Some(path);
+                cmds.push(Command::ListProfiles);
+            }
+            AppEvent::Enrolled(Err(msg)) => {
+                log::error!("enrolment: {msg}");
+                self.notice = Some(format!("enrolment failed: {msg}"));
+            }
+            AppEvent::Recording(e) => self.on_recording(e, &mut cmds),
+            AppEvent::Playback(key, e) => match e {
+                PlayEvent::At { seconds, duration } => {
+                    if let Some(p) = self.playing.as_mut().filter(|p| p.key == key) {
+                        p.seconds = seconds;
+                        p.duration = duration;
+                    }
+                }
+                PlayEvent::Stopped => {
+                    if self.playing.as_ref().is_some_and(|p| p.key == key) {
+                        self.playing = None;
+                    }
+                }
+                PlayEvent::Failed(msg) => {
+                    self.playing = None;
+                    log::warn!("playback: {msg}");
+                    self.notice = Some(format!("cannot play {}: {msg}", key.title()));
+                }
+            },
             AppEvent::Completed(text) => {
                 if self.prompt.is_some_and(Prompt::completes_paths) {
                     self.prompt_text = text;

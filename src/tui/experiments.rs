@@ -436,6 +436,11 @@ pub struct Lab {
     pub classifying: bool,
     /// The model a restored session had chosen, selected once the models are listed.
     pub wanted_model: Option<String>,
+    /// Speaker profiles in `profiles/`; `profile_index` 0 is "none", i + 1 is `profiles[i]`.
+    pub profiles: Vec<PathBuf>,
+    pub profile_index: usize,
+    /// A profile to select once the profiles are listed (a new enrolment).
+    pub wanted_profile: Option<PathBuf>,
 }
 
 impl Default for Lab {
@@ -461,6 +466,9 @@ impl Default for Lab {
             history_index: 0,
             classifying: false,
             wanted_model: None,
+            profiles: Vec::new(),
+            profile_index: 0,
+            wanted_profile: None,
         }
     }
 }
@@ -528,6 +536,14 @@ impl Lab {
                 .map(|r| ModelSource::Experiment(r.id)),
         );
         v
+    }
+
+    /// The chosen speaker profile, if any.
+    pub fn profile(&self) -> Option<&std::path::Path> {
+        self.profile_index
+            .checked_sub(1)
+            .and_then(|i| self.profiles.get(i))
+            .map(|p| p.as_path())
     }
 
     pub fn model_source(&self) -> Option<ModelSource> {
@@ -694,7 +710,10 @@ impl App {
                             self.open_in_inspector(ClipKey::Corpus(id), cmds);
                         }
                     }
-                    Action::Play => self.play_unavailable(),
+                    Action::Play => {
+                        let key = clips.get(lab.cell_clip).map(|&id| ClipKey::Corpus(id));
+                        self.toggle_play(key, cmds)
+                    }
                     _ => {}
                 }
             }
@@ -829,7 +848,7 @@ impl App {
                         } else {
                             let path = b.dir.join(e);
                             self.lab.browser = None;
-                            self.classify(path, cmds);
+                            self.classify(path, false, cmds);
                         }
                     }
                 }
@@ -858,13 +877,36 @@ impl App {
                 self.prompt_text.clear();
             }
             Action::Record => {
-                self.notice = Some(
-                    "recording is not available in this build (it arrives with microphone support); classify a WAV with f or /"
-                        .into(),
-                )
+                if self.recording.is_some() {
+                    cmds.push(Command::StopRecording);
+                    self.status = "stopping the recording …".into();
+                } else {
+                    self.recording = Some(super::app::Recording {
+                        device: "opening the input …".into(),
+                        seconds: 0.0,
+                        peak: 0.0,
+                    });
+                    cmds.push(Command::StartRecording);
+                }
+            }
+            Action::CycleProfile => {
+                lab.profile_index = (lab.profile_index + 1) % (lab.profiles.len() + 1);
+            }
+            Action::Enrol => {
+                if lab.history.len() < crate::ml::profile::MIN_CLIPS {
+                    self.notice = Some(format!(
+                        "enrolment uses the clips in the history: record or classify at least {} clips of the speaker first",
+                        crate::ml::profile::MIN_CLIPS
+                    ));
+                } else {
+                    self.prompt = Some(Prompt::ProfileName);
+                    self.prompt_text.clear();
+                }
             }
             Action::Up => lab.history_index = lab.history_index.saturating_sub(1),
-            Action::Down => lab.history_index = (lab.history_index + 1).min(n_hist.saturating_sub(1)),
+            Action::Down => {
+                lab.history_index = (lab.history_index + 1).min(n_hist.saturating_sub(1))
+            }
             Action::Enter => {
                 if let Some(h) = lab.history.get(lab.history_index) {
                     let stem = h.file.file_stem().map(|s| s.to_string_lossy().to_string());
@@ -878,17 +920,102 @@ impl App {
                     self.open_in_inspector(key, cmds);
                 }
             }
-            Action::Play => self.play_unavailable(),
+            Action::Play => {
+                let key = lab
+                    .history
+                    .get(lab.history_index)
+                    .map(|h| ClipKey::File(h.file.clone()));
+                self.toggle_play(key, cmds)
+            }
             _ => {}
         }
     }
 
-    pub(super) fn play_unavailable(&mut self) {
-        self.notice = Some("playback is not available in this build yet".into());
+    /// Space: stops what plays, or plays `key`.
+    pub(super) fn toggle_play(&mut self, key: Option<ClipKey>, cmds: &mut Vec<Command>) {
+        if self.playing.take().is_some() {
+            cmds.push(Command::StopPlayback);
+            return;
+        }
+        let Some(key) = key else {
+            self.notice = Some("no clip selected to play".into());
+            return;
+        };
+        let clip = key
+            .ravdess()
+            .and_then(|id| self.corpus.as_ref().and_then(|c| c.clip(&id)).cloned());
+        self.playing = Some(super::app::Playing {
+            key: key.clone(),
+            seconds: 0.0,
+            duration: 0.0,
+        });
+        cmds.push(Command::Play(key, clip));
     }
 
-    /// Classifies a WAV file with the chosen model.
-    pub(super) fn classify(&mut self, path: PathBuf, cmds: &mut Vec<Command>) {
+    pub(super) fn on_recording(&mut self, e: super::app::RecordEvent, cmds: &mut Vec<Command>) {
+        use super::app::RecordEvent;
+        match e {
+            RecordEvent::Started(device) => {
+                if let Some(r) = self.recording.as_mut() {
+                    r.device = device;
+                }
+                self.status = "recording — r stops and classifies".into();
+            }
+            RecordEvent::Level { seconds, peak } => {
+                if let Some(r) = self.recording.as_mut() {
+                    r.seconds = seconds;
+                    r.peak = peak;
+                }
+            }
+            RecordEvent::Failed(msg) => {
+                self.recording = None;
+                log::warn!("recording: {msg}");
+                self.notice = Some(msg);
+            }
+            RecordEvent::Stopped { saved, lost } => {
+                self.recording = None;
+                if let Some(why) = &lost {
+                    log::warn!("recording: {why}");
+                }
+                match saved {
+                    Ok(path) => {
+                        log::info!("recording saved to {}", path.display());
+                        self.classify(path.clone(), true, cmds);
+                        if let Some(why) = lost {
+                            self.notice = Some(format!(
+                                "{why} — classifying what was recorded ({})",
+                                path.display()
+                            ));
+                        }
+                    }
+                    Err(msg) => self.notice = Some(format!("cannot save the recording: {msg}")),
+                }
+            }
+        }
+    }
+
+    /// Enrols the speaker of the history's clips as profile `name`, for the chosen model.
+    pub(super) fn enrol(&mut self, name: String, cmds: &mut Vec<Command>) {
+        let model = match self.lab.model_source() {
+            Some(ModelSource::File(p)) => super::app::EnrolFor::Model(p),
+            Some(ModelSource::Experiment(id)) => match self.lab.run(id) {
+                Some(r) => super::app::EnrolFor::Preset(r.preset),
+                None => return,
+            },
+            None => {
+                self.notice = Some("choose the model the profile is for first (m)".into());
+                return;
+            }
+        };
+        let mut files: Vec<PathBuf> = self.lab.history.iter().map(|h| h.file.clone()).collect();
+        files.sort();
+        files.dedup();
+        self.status = format!("enrolling '{name}' from {} clips …", files.len());
+        cmds.push(Command::Enrol { name, files, model });
+    }
+
+    /// Classifies a WAV file (or a raw recording) with the chosen model.
+    pub(super) fn classify(&mut self, path: PathBuf, recording: bool, cmds: &mut Vec<Command>) {
         let Some(source) = self.lab.model_source() else {
             self.notice = Some(
                 "no model yet: finish an experiment in Train, or save one to models/ (e in Compare)"
@@ -923,8 +1050,10 @@ impl App {
         self.status = format!("classifying {} with {} …", path.display(), source.label());
         cmds.push(Command::Classify {
             path,
+            recording,
             model: job,
             label: source.label(),
+            profile: self.lab.profile().map(|p| p.to_path_buf()),
         });
     }
 

@@ -54,6 +54,7 @@ const CORPUS: &[KeyHelp] = &[
         None,
     ),
     k("/", "filter clips by text", Some("search")),
+    k("Space", "play / stop the selected clip", None),
     k("p", "show the scan's problems", Some("problems")),
 ];
 
@@ -69,6 +70,11 @@ const INSPECT: &[KeyHelp] = &[
         Some("side by side"),
     ),
     k("z", "features: raw → z vs corpus → z vs this emotion", None),
+    k(
+        "Space",
+        "play / stop the clip (a cursor follows on the waveform)",
+        Some("play"),
+    ),
     k("Esc", "back to the corpus", Some("back")),
 ];
 
@@ -99,7 +105,7 @@ const TRAIN: &[KeyHelp] = &[
     k("m", "matrix: counts ↔ row-normalised", Some("counts/%")),
     k("n", "back to the form for a new run", None),
     k("e", "save the selected run's final model to models/", None),
-    k("Space", "play the selected clip", None),
+    k("Space", "play / stop the selected clip", None),
 ];
 
 const COMPARE: &[KeyHelp] = &[
@@ -132,8 +138,22 @@ const CLASSIFY: &[KeyHelp] = &[
         "history: select / open in Inspect",
         Some("history"),
     ),
-    k("r", "record from the microphone", Some("record")),
-    k("Space", "play the selected clip", None),
+    k(
+        "r",
+        "record from the microphone / stop and classify",
+        Some("record"),
+    ),
+    k(
+        "p",
+        "speaker profile for per-speaker-normalised models (none → profiles/)",
+        None,
+    ),
+    k(
+        "E",
+        "enrol the speaker of the history's clips as a profile",
+        None,
+    ),
+    k("Space", "play / stop the selected clip", None),
 ];
 
 /// The keys of a pane.
@@ -191,6 +211,8 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
         (Pane::Classify, KeyCode::Char('m')) => Some(Action::NextModel),
         (Pane::Classify, KeyCode::Char('f')) => Some(Action::Browse),
         (Pane::Classify, KeyCode::Char('r')) => Some(Action::Record),
+        (Pane::Classify, KeyCode::Char('p')) => Some(Action::CycleProfile),
+        (Pane::Classify, KeyCode::Char('E')) => Some(Action::Enrol),
         (_, KeyCode::Char(' ')) => Some(Action::Play),
         _ => None,
     };

@@ -153,8 +153,10 @@ fn fit_final(corpus: &Corpus, preset: Preset, report: &Report) -> Result<SavedMo
 /// had to be fitted.
 fn classify_file(
     path: &std::path::Path,
+    recording: bool,
     job: ModelJob,
     label: String,
+    profile: Option<&std::path::Path>,
     load: &LoadOptions,
 ) -> Classified {
     let mut fitted = None;
@@ -175,26 +177,169 @@ fn classify_file(
         }),
     };
     let result = model.and_then(|m| {
-        let opts = LoadOptions {
-            max_seconds: load.max_seconds,
-            ..m.load_options()
+        let profile = profile
+            .map(crate::ml::profile::SpeakerProfile::load)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let norm = profile.as_ref().map_or(
+            crate::ml::persist::SpeakerNorm::None,
+            crate::ml::persist::SpeakerNorm::Profile,
+        );
+        let named = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+        let (emotion, probs) = if recording {
+            // A raw recording at the device's rate: resampled and trimmed like `emoscope record`.
+            let raw = crate::audio::load(
+                path,
+                &LoadOptions {
+                    max_seconds: load.max_seconds,
+                    target_rate: None,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            let (e, p, _) = m.classify_recording(&raw, norm).map_err(|e| named(&e))?;
+            (e, p)
+        } else {
+            let opts = LoadOptions {
+                max_seconds: load.max_seconds,
+                ..m.load_options()
+            };
+            let audio = crate::audio::load(path, &opts).map_err(|e| e.to_string())?;
+            m.classify(std::slice::from_ref(&audio), norm)
+                .map_err(|e| named(&e))?
+                .into_iter()
+                .next()
+                .ok_or_else(|| format!("{}: no prediction", path.display()))?
         };
-        let audio = crate::audio::load(path, &opts).map_err(|e| e.to_string())?;
-        let (emotion, probs) = m
-            .classify(std::slice::from_ref(&audio), false)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("{}: no prediction", path.display()))?;
         Ok(Classification {
             file: path.to_path_buf(),
             model: label,
             emotion,
             probabilities: m.classes.iter().copied().zip(probs).collect(),
-            normalisation: "none".into(),
+            normalisation: norm.describe(m.speaker_norm),
         })
     });
     Classified { result, fitted }
+}
+
+/// Records from the default input until `stop`, reporting the level; keeps the raw
+/// recording under `recordings/`. Runs on its own thread (cpal streams stay where opened).
+fn record(tx: &Sender<AppEvent>, stop: &std::sync::atomic::AtomicBool) {
+    use crate::tui::app::RecordEvent;
+    let mut mic = match crate::audio::device::open_mic(None) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = tx.send(AppEvent::Recording(RecordEvent::Failed(e.to_string())));
+            return;
+        }
+    };
+    let info = mic.info().clone();
+    let _ = tx.send(AppEvent::Recording(RecordEvent::Started(format!(
+        "{} · {} Hz · {}",
+        info.device, info.rate, info.format
+    ))));
+    let mut lost = None;
+    let mut tick = 0u64;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        // Drain every 10 ms (the ring holds `RING_SECONDS`); report the level every 50 ms.
+        std::thread::sleep(Duration::from_millis(10));
+        tick += 1;
+        match mic.poll() {
+            Ok(_) if !tick.is_multiple_of(5) => {}
+            Ok(seconds) => {
+                let _ = tx.send(AppEvent::Recording(RecordEvent::Level {
+                    seconds,
+                    peak: mic.level(),
+                }));
+            }
+            Err(e) => {
+                lost = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    let raw = mic.stop();
+    let path =
+        std::path::Path::new("recordings").join(format!("rec-{}.wav", crate::util::utc_stamp()));
+    let saved = std::fs::create_dir_all("recordings")
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            crate::audio::write_wav_pcm16(&path, &raw.samples, raw.sample_rate)
+                .map_err(|e| e.to_string())
+        })
+        .map(|()| path);
+    let _ = tx.send(AppEvent::Recording(RecordEvent::Stopped { saved, lost }));
+}
+
+/// Plays a clip on the default output, reporting the position until it ends or `stop`.
+fn play(
+    tx: &Sender<AppEvent>,
+    key: ClipKey,
+    clip: Option<Clip>,
+    stop: &std::sync::atomic::AtomicBool,
+    load: &LoadOptions,
+) {
+    use crate::tui::app::PlayEvent;
+    let audio = match (&key, &clip) {
+        (_, Some(c)) => c.load(load).map_err(|e| e.to_string()),
+        (ClipKey::File(p), None) => crate::audio::load(p, load).map_err(|e| e.to_string()),
+        (ClipKey::Corpus(id), None) => Err(format!("{id} is not in the corpus")),
+    };
+    let player = audio.and_then(|a| crate::audio::device::play(&a).map_err(|e| e.to_string()));
+    let player = match player {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = tx.send(AppEvent::Playback(key, PlayEvent::Failed(e)));
+            return;
+        }
+    };
+    let duration = player.duration();
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) && !player.finished() {
+        let _ = tx.send(AppEvent::Playback(
+            key.clone(),
+            PlayEvent::At {
+                seconds: player.seconds(),
+                duration,
+            },
+        ));
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let _ = tx.send(AppEvent::Playback(key, PlayEvent::Stopped));
+}
+
+/// A speaker profile from the given files, for the features of `model`.
+fn enrol(
+    name: &str,
+    files: &[std::path::PathBuf],
+    model: crate::tui::app::EnrolFor,
+) -> Result<std::path::PathBuf, String> {
+    use crate::tui::app::EnrolFor;
+    let features = match model {
+        EnrolFor::Preset(p) => FeatureConfig::preset(p),
+        EnrolFor::Model(path) => SavedModel::load(&path).map_err(|e| e.to_string())?.features,
+    };
+    let rate = features.sample_rate.unwrap_or(48_000);
+    let clips = files
+        .iter()
+        .map(|f| {
+            let a = crate::audio::load(
+                f,
+                &LoadOptions {
+                    target_rate: Some(rate),
+                    ..LoadOptions::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            // Recordings are trimmed as they are when classified.
+            let a = crate::audio::mic::prepare(&a, Some(rate))
+                .map_err(|e| format!("{}: {e}", f.display()))?;
+            Ok((f.display().to_string(), a))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let p = crate::ml::profile::SpeakerProfile::enrol(name, &features, &clips)
+        .map_err(|e| e.to_string())?;
+    let path = crate::ml::profile::SpeakerProfile::path_for(name);
+    p.save(&path).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// Sub-folders (as `name/`, with `../` first) and WAV files of `dir`, sorted.
@@ -278,6 +423,10 @@ pub struct Executor {
     tx: Sender<AppEvent>,
     load: LoadOptions,
     runs: HashMap<u32, crate::jobs::CancelToken>,
+    /// Stops the recording in progress.
+    recording: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Stops the clip playing.
+    playing: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Executor {
@@ -286,6 +435,8 @@ impl Executor {
             tx,
             load,
             runs: HashMap::new(),
+            recording: None,
+            playing: None,
         }
     }
 
@@ -391,10 +542,51 @@ impl Executor {
                     let _ = tx.send(AppEvent::ModelSaved(r));
                 });
             }
-            Command::Classify { path, model, label } => {
+            Command::Classify {
+                path,
+                recording,
+                model,
+                label,
+                profile,
+            } => {
                 std::thread::spawn(move || {
-                    let c = classify_file(&path, model, label, &load);
+                    let c =
+                        classify_file(&path, recording, model, label, profile.as_deref(), &load);
                     let _ = tx.send(AppEvent::Classified(c));
+                });
+            }
+            Command::StartRecording => {
+                let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                self.recording = Some(stop.clone());
+                std::thread::spawn(move || record(&tx, &stop));
+            }
+            Command::StopRecording => {
+                if let Some(stop) = self.recording.take() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            Command::Play(key, clip) => {
+                if let Some(stop) = self.playing.take() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                self.playing = Some(stop.clone());
+                std::thread::spawn(move || play(&tx, key, clip, &stop, &load));
+            }
+            Command::StopPlayback => {
+                if let Some(stop) = self.playing.take() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            Command::ListProfiles => {
+                let list =
+                    crate::ml::profile::SpeakerProfile::list(std::path::Path::new("profiles"));
+                let _ = tx.send(AppEvent::Profiles(list));
+            }
+            Command::Enrol { name, files, model } => {
+                std::thread::spawn(move || {
+                    let r = enrol(&name, &files, model);
+                    let _ = tx.send(AppEvent::Enrolled(r));
                 });
             }
             Command::ListModels => {
@@ -463,9 +655,14 @@ pub fn run(spec: CorpusSpec, load: LoadOptions, session: Option<std::path::PathB
     let restore = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        crate::audio::quiet::restore();
         restore(info);
     }));
+    // Anything written to stderr while the TUI runs (alsa-lib's complaints when a sound
+    // device is missing) goes to the Log pane instead of over the screen.
+    let quiet = crate::audio::quiet::StderrToLog::start();
     let result = event_loop(&mut terminal, spec, session.as_deref(), &load, theme);
+    drop(quiet);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result

@@ -16,7 +16,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
-            Constraint::Length(4),
+            Constraint::Length(5),
             Constraint::Length(12),
             Constraint::Min(3),
         ])
@@ -67,11 +67,55 @@ fn draw_model(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ]
         }
     };
+    let mut lines = lines;
+    lines.push(Line::from(vec![
+        Span::raw("speaker profile (p): "),
+        Span::styled(
+            lab.profile()
+                .and_then(|p| p.file_stem())
+                .map_or("none".to_string(), |n| n.to_string_lossy().to_string()),
+            theme.key(),
+        ),
+        Span::styled(
+            format!(
+                "  ({} in profiles/; E enrols the history's clips)",
+                lab.profiles.len()
+            ),
+            theme.dim(),
+        ),
+    ]));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn draw_result(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lab = &app.lab;
+    if let Some(r) = &app.recording {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.error())
+            .title(format!(
+                "● recording — {} — r stops and classifies",
+                r.device
+            ));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let w = (inner.width as usize).saturating_sub(16).clamp(4, 60);
+        // The meter in dBFS from -60 to 0, so speech moves it and silence does not.
+        let db = 20.0 * f64::from(r.peak.max(1e-6)).log10();
+        let level = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(format!("{:5.1} s", r.seconds)),
+                Line::from(vec![
+                    Span::raw("level "),
+                    Span::styled(bar(level, w), theme.ok()),
+                    Span::raw(format!(" {db:>4.0} dB")),
+                ]),
+            ]),
+            inner,
+        );
+        return;
+    }
     let Some(h) = lab.history.get(lab.history_index) else {
         let msg = if lab.classifying {
             "classifying …"

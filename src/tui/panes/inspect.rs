@@ -91,7 +91,12 @@ fn draw_clip(f: &mut Frame, area: Rect, app: &App, key: &ClipKey, theme: &Theme)
         ])),
         rows[0],
     );
-    draw_waveform(f, rows[1], view, theme);
+    let cursor = app
+        .playing
+        .as_ref()
+        .filter(|p| &p.key == key)
+        .map(|p| p.seconds);
+    draw_waveform(f, rows[1], view, cursor, theme);
     match app.view {
         InspectView::Spectrogram => draw_heat(
             f,
@@ -150,7 +155,7 @@ fn format_hz(hz: f64) -> String {
     }
 }
 
-fn draw_waveform(f: &mut Frame, area: Rect, v: &ClipView, theme: &Theme) {
+fn draw_waveform(f: &mut Frame, area: Rect, v: &ClipView, cursor: Option<f64>, theme: &Theme) {
     let n = v.envelope.len().max(1) as f64;
     let peak = v
         .envelope
@@ -174,7 +179,11 @@ fn draw_waveform(f: &mut Frame, area: Rect, v: &ClipView, theme: &Theme) {
     } else {
         theme.ok()
     };
-    let data = vec![
+    // While the clip plays, a vertical line marks the position.
+    let line: Vec<(f64, f64)> = cursor
+        .map(|t| vec![(t, -1.0), (t, 1.0)])
+        .unwrap_or_default();
+    let mut data = vec![
         Dataset::default()
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
@@ -186,6 +195,15 @@ fn draw_waveform(f: &mut Frame, area: Rect, v: &ClipView, theme: &Theme) {
             .style(style)
             .data(&lo),
     ];
+    if !line.is_empty() {
+        data.push(
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(theme.key())
+                .data(&line),
+        );
+    }
     let chart = Chart::new(data)
         .x_axis(Axis::default().bounds([0.0, v.duration]))
         .y_axis(Axis::default().bounds([-1.0, 1.0]));
