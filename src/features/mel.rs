@@ -90,6 +90,14 @@ impl MelFilterbank {
             *o = super::spectral::dot_f32(w, &frame[*start..*start + w.len()]);
         }
     }
+
+    /// [`Self::apply`] to the square of a magnitude frame (the power), without computing the
+    /// power spectrogram first.
+    pub fn apply_to_power_of(&self, magnitude: &[f32], out: &mut [f32]) {
+        for ((start, w), o) in self.bands.iter().zip(out.iter_mut()) {
+            *o = super::simd::dot_squared_f32(w, &magnitude[*start..*start + w.len()]);
+        }
+    }
 }
 
 #[cfg(test)]

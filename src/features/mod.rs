@@ -9,6 +9,7 @@ pub mod extract;
 pub mod frames;
 pub mod mel;
 pub mod pitch;
+pub mod simd;
 pub mod spectral;
 pub mod stft;
 pub mod summary;
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::Audio;
 use mel::mel_filterbank;
-use spectral::{chroma_stft, dct_ortho, estimate_tuning, power_to_db, spectral_contrast};
+use spectral::{chroma_stft, estimate_tuning, power_to_db, spectral_contrast};
 use stft::{Stft, StftParams};
 
 /// A named set of features.
@@ -167,6 +168,25 @@ fn mel_filterbank_cached(sr: f64, n_fft: usize, n_mels: usize) -> std::rc::Rc<me
     })
 }
 
+thread_local! {
+    static STFTS: std::cell::RefCell<Vec<Stft>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's STFT for `params` (the FFT plan and window are made once).
+fn stft_cached<R>(params: StftParams, f: impl FnOnce(&Stft) -> R) -> R {
+    STFTS.with(|cell| {
+        let mut stfts = cell.borrow_mut();
+        let i = match stfts.iter().position(|s| s.params() == params) {
+            Some(i) => i,
+            None => {
+                stfts.push(Stft::new(params));
+                stfts.len() - 1
+            }
+        };
+        f(&stfts[i])
+    })
+}
+
 /// Computes the summary vector of a clip (values in [`FeatureConfig::names`] order).
 pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     match cfg.preset {
@@ -305,19 +325,14 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         n_fft: cfg.n_fft,
         hop: cfg.hop,
     };
-    let stft = Stft::new(params);
-    let mag = stft.magnitude(&audio.samples);
-    let power = mag.squared();
+    let mag = stft_cached(params, |stft| stft.magnitude(&audio.samples));
     let frames = mag.n_frames as f64;
 
     // Mel power spectrogram and its frame means.
     let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
-    let mut mel = vec![0f32; cfg.n_mels * power.n_frames];
-    for t in 0..power.n_frames {
-        fb.apply(
-            power.frame(t),
-            &mut mel[t * cfg.n_mels..(t + 1) * cfg.n_mels],
-        );
+    let mut mel = vec![0f32; cfg.n_mels * mag.n_frames];
+    for t in 0..mag.n_frames {
+        fb.apply_to_power_of(mag.frame(t), &mut mel[t * cfg.n_mels..(t + 1) * cfg.n_mels]);
     }
     let mut mel_mean = vec![0f64; cfg.n_mels];
     for row in mel.chunks_exact(cfg.n_mels) {
@@ -335,7 +350,7 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
             *m += f64::from(v);
         }
     }
-    let dct = dct_ortho(cfg.n_mfcc, cfg.n_mels);
+    let dct = spectral::dct_ortho_cached(cfg.n_mfcc, cfg.n_mels);
     let mfcc_mean: Vec<f64> = dct
         .iter()
         .map(|d| d.iter().zip(&db_mean).map(|(a, b)| a * b).sum())

@@ -7,15 +7,29 @@ use super::stft::{Spectrogram, fft_frequencies};
 /// `librosa.power_to_db(S, ref=1.0, amin=1e-10, top_db=80)` over a whole matrix:
 /// `10·log10(max(amin, S))`, then floored at (matrix max − top_db). Single precision.
 pub fn power_to_db(s: &[f32], amin: f32, top_db: Option<f32>) -> Vec<f32> {
-    let mut out: Vec<f32> = s.iter().map(|&v| 10.0 * v.max(amin).log10()).collect();
+    let mut out = vec![0f32; s.len()];
+    super::simd::decibels(s, amin, &mut out);
     if let Some(top) = top_db {
-        let max = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let max = max_f32(&out);
         let floor = max - top;
         for v in &mut out {
             *v = v.max(floor);
         }
     }
     out
+}
+
+/// [`dct_ortho`] built once per (n_out, n_in).
+pub fn dct_ortho_cached(n_out: usize, n_in: usize) -> std::sync::Arc<Vec<Vec<f64>>> {
+    type Dcts = Vec<((usize, usize), std::sync::Arc<Vec<Vec<f64>>>)>;
+    static DCTS: std::sync::Mutex<Dcts> = std::sync::Mutex::new(Vec::new());
+    let mut d = DCTS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, m)) = d.iter().find(|(k, _)| *k == (n_out, n_in)) {
+        return m.clone();
+    }
+    let m = std::sync::Arc::new(dct_ortho(n_out, n_in));
+    d.push(((n_out, n_in), m.clone()));
+    m
 }
 
 /// The orthonormal DCT-II matrix (`scipy.fftpack.dct(type=2, norm="ortho")`), `n_out × n_in`.
@@ -58,15 +72,18 @@ pub fn chroma_filterbank(sr: f64, n_fft: usize, tuning: f64) -> Vec<Vec<f32>> {
     let mut binwidth: Vec<f64> = frqbins.windows(2).map(|w| (w[1] - w[0]).max(1.0)).collect();
     binwidth.push(1.0);
     let n_chroma2 = (nc / 2.0).round();
-    let mut wts = vec![vec![0.0f64; n_fft]; N];
-    for (j, (&fb, &bw)) in frqbins.iter().zip(&binwidth).enumerate() {
+    // Columns are independent (each is normalised on its own), so only the rfft half that is
+    // kept is computed.
+    let n_keep = n_fft / 2 + 1;
+    let mut wts = vec![vec![0.0f64; n_keep]; N];
+    for (j, (&fb, &bw)) in frqbins.iter().zip(&binwidth).enumerate().take(n_keep) {
         for (c, row) in wts.iter_mut().enumerate() {
             let d = (fb - c as f64 + n_chroma2 + 10.0 * nc).rem_euclid(nc) - n_chroma2;
             row[j] = (-0.5 * (2.0 * d / bw).powi(2)).exp();
         }
     }
     // L2-normalise each column (over chroma), then weight by the octave Gaussian.
-    for j in 0..n_fft {
+    for j in 0..n_keep {
         let norm = wts.iter().map(|r| r[j] * r[j]).sum::<f64>().sqrt();
         let octave = (-0.5 * ((frqbins[j] / nc - 5.0) / 2.0).powi(2)).exp();
         for r in wts.iter_mut() {
@@ -76,8 +93,7 @@ pub fn chroma_filterbank(sr: f64, n_fft: usize, tuning: f64) -> Vec<Vec<f32>> {
             r[j] *= octave;
         }
     }
-    // Roll so the first row is C (librosa base_c: roll by −3), keep the rfft half.
-    let n_keep = n_fft / 2 + 1;
+    // Roll so the first row is C (librosa base_c: roll by −3).
     (0..N)
         .map(|c| {
             wts[(c + 3) % N][..n_keep]
@@ -96,14 +112,14 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
     let n = s.n_bins;
     let mut pitches: Vec<f32> = Vec::new();
     let mut mags: Vec<f32> = Vec::new();
+    // The bins inside [fmin, fmax), once.
+    let lo = (1..n).find(|&i| fmin <= freqs[i]).unwrap_or(n);
+    let hi = (lo..n).find(|&i| freqs[i] >= fmax).unwrap_or(n);
     for t in 0..s.n_frames {
         let x = s.frame(t);
         let reference = 0.1 * max_f32(x);
         let masked = |i: usize| if x[i] > reference { x[i] } else { 0.0 };
-        for i in 1..n {
-            if !(fmin <= freqs[i] && freqs[i] < fmax) {
-                continue;
-            }
+        for i in lo..hi {
             let is_max = if i + 1 < n {
                 masked(i) > masked(i - 1) && masked(i) >= masked(i + 1)
             } else {
@@ -191,22 +207,7 @@ fn median_f32(v: &[f32]) -> f32 {
     }
 }
 
-/// Maximum of finite values in 8 lanes (vectorises, unlike a fold with `f32::max`).
-pub(crate) fn max_f32(x: &[f32]) -> f32 {
-    let mut lanes = [f32::NEG_INFINITY; 8];
-    let chunks = x.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for i in 0..8 {
-            lanes[i] = if c[i] > lanes[i] { c[i] } else { lanes[i] };
-        }
-    }
-    let mut m = lanes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    for &v in rest {
-        m = m.max(v);
-    }
-    m
-}
+pub(crate) use super::simd::max_f32;
 
 /// `librosa.feature.chroma_stft(S=S, sr=sr, tuning=tuning)`: the chroma filterbank applied to
 /// `S` as given (librosa does not square a supplied `S`), each frame scaled to max 1.
@@ -216,10 +217,7 @@ pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[
     (0..s.n_frames)
         .map(|t| {
             let x = s.frame(t);
-            let mut c = [0f32; 12];
-            for (k, row) in fb.iter().enumerate() {
-                c[k] = dot_f32(row, x);
-            }
+            let mut c = super::simd::chroma_dots(&fb, x);
             let max = c.iter().fold(0f32, |m, v| m.max(v.abs()));
             if max >= f32::MIN_POSITIVE {
                 for v in &mut c {
@@ -231,47 +229,40 @@ pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[
         .collect()
 }
 
-/// A single-precision dot product in 8 independent lanes (vectorises; float32 accumulation,
-/// as numpy's einsum on float32 inputs).
-pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    let mut sum: f32 = acc.iter().sum();
-    for (x, y) in ra.iter().zip(rb) {
-        sum += x * y;
-    }
-    sum
-}
+pub(crate) use super::simd::dot_f32;
 
-/// A per-thread cache of chroma filterbanks keyed by (sr, n_fft, tuning).
-type ChromaBanks = Vec<((u64, usize, u64), std::rc::Rc<Vec<Vec<f32>>>)>;
+/// Chroma filterbanks by (sr, n_fft, tuning), shared by all threads. Tuning estimates come in
+/// steps of 0.01, so a corpus needs few (the cache is cleared past 256).
+type ChromaBanks = Vec<((u64, usize, u64), std::sync::Arc<super::simd::ChromaBank>)>;
 
-thread_local! {
-    static CHROMA_BANKS: std::cell::RefCell<ChromaBanks> = const { std::cell::RefCell::new(Vec::new()) };
-}
+static CHROMA_BANKS: std::sync::Mutex<ChromaBanks> = std::sync::Mutex::new(Vec::new());
 
-/// The chroma filterbank, built once per thread for each (sr, n_fft, tuning); tuning
-/// estimates come in steps of 0.01, so a corpus needs few.
-fn chroma_filterbank_cached(sr: f64, n_fft: usize, tuning: f64) -> std::rc::Rc<Vec<Vec<f32>>> {
+/// The chroma filterbank for (sr, n_fft, tuning), built once.
+fn chroma_filterbank_cached(
+    sr: f64,
+    n_fft: usize,
+    tuning: f64,
+) -> std::sync::Arc<super::simd::ChromaBank> {
     let key = (sr.to_bits(), n_fft, tuning.to_bits());
-    CHROMA_BANKS.with(|banks| {
-        let mut banks = banks.borrow_mut();
-        if let Some((_, fb)) = banks.iter().find(|(k, _)| *k == key) {
-            return fb.clone();
-        }
-        let fb = std::rc::Rc::new(chroma_filterbank(sr, n_fft, tuning));
-        if banks.len() >= 256 {
-            banks.clear();
-        }
-        banks.push((key, fb.clone()));
-        fb
-    })
+    let found = CHROMA_BANKS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, fb)| fb.clone());
+    if let Some(fb) = found {
+        return fb;
+    }
+    // Built outside the lock; two threads may both build one, which is harmless.
+    let fb = std::sync::Arc::new(super::simd::ChromaBank::new(&chroma_filterbank(
+        sr, n_fft, tuning,
+    )));
+    let mut banks = CHROMA_BANKS.lock().unwrap_or_else(|p| p.into_inner());
+    if banks.len() >= 256 {
+        banks.clear();
+    }
+    banks.push((key, fb.clone()));
+    fb
 }
 
 /// `librosa.feature.spectral_contrast(S=S, sr=sr)`: fmin 200 Hz, 6 octave bands (+ the rest),

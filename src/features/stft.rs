@@ -104,13 +104,19 @@ impl Stft {
         for t in 0..n_frames {
             // Sample index of the frame's first element in the unpadded signal.
             let start = (t * hop) as isize - pad as isize;
-            for (i, slot) in input.iter_mut().enumerate() {
-                let j = start + i as isize;
-                *slot = if j >= 0 && (j as usize) < y.len() {
-                    f64::from(y[j as usize]) * self.window[i]
-                } else {
-                    0.0
-                };
+            if start >= 0 && start as usize + n_fft <= y.len() {
+                let s = start as usize;
+                super::simd::windowed(&y[s..s + n_fft], &self.window, &mut input);
+            } else {
+                // The first and last frames reach into the zero padding.
+                for (i, slot) in input.iter_mut().enumerate() {
+                    let j = start + i as isize;
+                    *slot = if j >= 0 && (j as usize) < y.len() {
+                        f64::from(y[j as usize]) * self.window[i]
+                    } else {
+                        0.0
+                    };
+                }
             }
             // Lengths come from the plan itself, so processing cannot fail.
             if self
@@ -120,10 +126,7 @@ impl Stft {
             {
                 unreachable!("realfft buffers made by the plan have the right lengths");
             }
-            let row = &mut data[t * n_bins..(t + 1) * n_bins];
-            for (o, c) in row.iter_mut().zip(output.iter()) {
-                *o = complex_abs_finite(c.re as f32, c.im as f32);
-            }
+            super::simd::magnitudes(&output, &mut data[t * n_bins..(t + 1) * n_bins]);
         }
         Spectrogram {
             n_bins,
@@ -144,23 +147,7 @@ pub fn complex_abs(re: f32, im: f32) -> f32 {
         return larger;
     }
     let ratio = smaller / larger;
-    // fma(ratio, ratio, 1) in f32: the product of two f32 is exact in f64, so one f64 add
-    // and a rounding to f32 give the fused result (and avoid a slow software fmaf call on
-    // targets compiled without the FMA feature).
-    let fused = (f64::from(ratio) * f64::from(ratio) + 1.0) as f32;
-    larger * fused.sqrt()
-}
-
-/// [`complex_abs`] for finite inputs, branch-free so the loop over a frame vectorises.
-#[inline]
-fn complex_abs_finite(re: f32, im: f32) -> f32 {
-    let (a, b) = (re.abs(), im.abs());
-    let larger = if a >= b { a } else { b };
-    let smaller = if a >= b { b } else { a };
-    let ratio = smaller / larger;
-    let fused = (f64::from(ratio) * f64::from(ratio) + 1.0) as f32;
-    let v = larger * fused.sqrt();
-    if larger == 0.0 { 0.0 } else { v }
+    larger * ratio.mul_add(ratio, 1.0).sqrt()
 }
 
 /// Centre frequency of each FFT bin: `k · sr / n_fft` (librosa `fft_frequencies`).
@@ -179,7 +166,15 @@ mod tests {
         let vals = [0.0f32, 1e-30, 3.5e-7, 0.25, 1.0, 17.0, -2.5, 1e20];
         for &re in &vals {
             for &im in &vals {
-                assert_eq!(complex_abs_finite(re, im), complex_abs(re, im), "{re} {im}");
+                let mut one = [0f32];
+                super::super::simd::magnitudes(
+                    &[realfft::num_complex::Complex::new(
+                        f64::from(re),
+                        f64::from(im),
+                    )],
+                    &mut one,
+                );
+                assert_eq!(one[0], complex_abs(re, im), "{re} {im}");
                 assert_eq!(complex_abs(re, -im), complex_abs(-re, im));
             }
         }
