@@ -209,8 +209,10 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
         // The common case (all of RAVDESS): read 16-bit PCM straight from the data chunk.
         SampleEncoding::Pcm(16) if container == 2 => bytes
             [h.data_offset..h.data_offset + frames * frame_bytes]
-            .chunks_exact(2)
-            .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])) / 32768.0)
+            .as_chunks::<2>()
+            .0
+            .iter()
+            .map(|&c| f32::from(i16::from_le_bytes(c)) / 32768.0)
             .collect(),
         _ => decode_with_hound(bytes, enc)?,
     };
@@ -220,7 +222,10 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
             available: interleaved.len() * container,
         });
     }
-    if let Some(i) = interleaved.iter().position(|x| !x.is_finite()) {
+    // Integer PCM is always finite; only float data can hold NaN or infinity.
+    if let SampleEncoding::Float(_) = enc
+        && let Some(i) = interleaved.iter().position(|x| !x.is_finite())
+    {
         return Err(AudioErrorKind::NonFinite {
             frame: i / channels,
         });

@@ -52,13 +52,25 @@ dispatch! {
     /// SIMD `np.abs(complex64)`: `larger · sqrt(fma(ratio, ratio, 1))`, `ratio = smaller /
     /// larger` (0 where both are 0). Inputs are finite.
     pub fn magnitudes(bins: &[Complex<f64>], out: &mut [f32]) {
-        for (o, c) in out.iter_mut().zip(bins) {
+        #[inline(always)]
+        fn one(c: &Complex<f64>) -> f32 {
             let (a, b) = ((c.re as f32).abs(), (c.im as f32).abs());
             let larger = if a >= b { a } else { b };
             let smaller = if a >= b { b } else { a };
             let ratio = smaller / larger;
             let v = larger * ratio.mul_add(ratio, 1.0).sqrt();
-            *o = if larger == 0.0 { 0.0 } else { v };
+            if larger == 0.0 { 0.0 } else { v }
+        }
+        let n = bins.len().min(out.len());
+        let (cb, rb) = bins[..n].as_chunks::<8>();
+        let (co, ro) = out[..n].as_chunks_mut::<8>();
+        for (o, c) in co.iter_mut().zip(cb) {
+            for i in 0..8 {
+                o[i] = one(&c[i]);
+            }
+        }
+        for (o, c) in ro.iter_mut().zip(rb) {
+            *o = one(c);
         }
     }
 }
@@ -66,7 +78,16 @@ dispatch! {
 dispatch! {
     /// `out[i] = f64(y[i]) · window[i]` (a frame that lies wholly inside the signal).
     pub fn windowed(y: &[f32], window: &[f64], out: &mut [f64]) {
-        for ((o, &v), &w) in out.iter_mut().zip(y).zip(window) {
+        let n = y.len().min(window.len()).min(out.len());
+        let (cy, ry) = y[..n].as_chunks::<8>();
+        let (cw, rw) = window[..n].as_chunks::<8>();
+        let (co, ro) = out[..n].as_chunks_mut::<8>();
+        for ((o, v), w) in co.iter_mut().zip(cy).zip(cw) {
+            for i in 0..8 {
+                o[i] = f64::from(v[i]) * w[i];
+            }
+        }
+        for ((o, &v), &w) in ro.iter_mut().zip(ry).zip(rw) {
             *o = f64::from(v) * w;
         }
     }
