@@ -102,6 +102,19 @@ mod tests {
     }
 }
 
+/// The `.ron` files directly in `dir`, sorted (none if it cannot be read).
+pub fn ron_files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    v.sort();
+    v
+}
+
 /// The current UTC time as `YYYYMMDD-HHMMSS` (for file names).
 pub fn utc_stamp() -> String {
     let secs = std::time::SystemTime::now()

@@ -7,9 +7,8 @@
 use std::path::Path;
 
 use emoscope::audio::mic::{DeviceSample, capture, feed};
-use emoscope::audio::{LoadOptions, load, resample};
-use emoscope::cli::write_synthetic;
-use emoscope::corpus::{Corpus, CorpusSpec, Emotion};
+use emoscope::audio::{load, resample};
+use emoscope::corpus::{Corpus, Emotion};
 use emoscope::features::extract::{CancelToken, extract_corpus};
 use emoscope::features::{FeatureConfig, Preset};
 use emoscope::ml::dataset::Dataset;
@@ -19,10 +18,11 @@ use emoscope::ml::persist::{SavedModel, SpeakerNorm, train_final};
 use emoscope::ml::profile::SpeakerProfile;
 use emoscope::ml::protocol::Protocol;
 
+mod common;
+
 fn corpus(dir: &Path) -> Corpus {
-    write_synthetic(
+    common::synthetic_on_disk(
         dir,
-        5,
         &[1, 2, 3, 4],
         &[
             Emotion::Neutral,
@@ -30,16 +30,7 @@ fn corpus(dir: &Path) -> Corpus {
             Emotion::Sad,
             Emotion::Angry,
         ],
-        None,
     )
-    .unwrap();
-    Corpus::open(
-        &CorpusSpec::Directory {
-            path: dir.to_path_buf(),
-        },
-        &LoadOptions::default(),
-    )
-    .unwrap()
 }
 
 fn model(corpus: &Corpus, family: &str, speaker_norm: bool) -> SavedModel {

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use emoscope::audio::LoadOptions;
-use emoscope::cli::write_synthetic;
-use emoscope::corpus::{Corpus, CorpusSpec, Emotion};
+use emoscope::corpus::{Corpus, Emotion};
 use emoscope::features::extract::{CancelToken, extract_corpus};
 use emoscope::features::{FeatureConfig, Preset};
 use emoscope::ml::dataset::Dataset;
@@ -15,22 +14,14 @@ use emoscope::ml::grid::build_grid;
 use emoscope::ml::persist::SavedModel;
 use emoscope::ml::protocol::Protocol;
 
+mod common;
+
 fn small_corpus(dir: &Path) -> Corpus {
-    write_synthetic(
+    common::synthetic_on_disk(
         dir,
-        5,
         &[1, 2, 3, 4],
         &[Emotion::Happy, Emotion::Sad, Emotion::Angry],
-        None,
     )
-    .unwrap();
-    Corpus::open(
-        &CorpusSpec::Directory {
-            path: dir.to_path_buf(),
-        },
-        &LoadOptions::default(),
-    )
-    .unwrap()
 }
 
 fn train_and_save(corpus: &Corpus, family: &str, path: &Path) -> SavedModel {

@@ -100,14 +100,6 @@ impl SpeakerProfile {
 
     /// The `.ron` files in `profiles/`, sorted.
     pub fn list(dir: &Path) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .collect();
-        v.sort();
-        v
+        crate::util::ron_files_in(dir)
     }
 }

@@ -406,15 +406,7 @@ pub fn complete_path(text: &str) -> String {
 
 /// The `.ron` files in `models/`, sorted.
 pub fn list_models() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir("models")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .collect();
-    v.sort();
-    v
+    crate::util::ron_files_in(std::path::Path::new("models"))
 }
 
 /// Runs commands in the background; results come back on `tx`. Keeps the cancel tokens of

@@ -183,14 +183,7 @@ fn draw_history(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let h = inner.height as usize;
-    let first = lab.history_index.saturating_sub(h.saturating_sub(1));
-    let lines: Vec<Line> = lab
-        .history
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(h)
+    let lines: Vec<Line> = super::visible(&lab.history, lab.history_index, inner.height.into())
         .map(|(i, c)| {
             let p = c
                 .probabilities
@@ -232,14 +225,7 @@ fn draw_browser(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .title(format!("{} — Enter opens, Esc closes", b.dir.display()));
     let inner = block.inner(popup);
     f.render_widget(block, popup);
-    let rows = inner.height as usize;
-    let first = b.index.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = b
-        .entries
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows)
+    let lines: Vec<Line> = super::visible(&b.entries, b.index, inner.height.into())
         .map(|(i, e)| {
             let style = if i == b.index {
                 theme.selected()

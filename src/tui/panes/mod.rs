@@ -7,3 +7,14 @@ pub mod help;
 pub mod inspect;
 pub mod log;
 pub mod train;
+
+/// The rows of a list that fit `height` lines with `selected` in view: (index, item) pairs,
+/// scrolled just far enough that the selection is on the last line when it is below.
+pub fn visible<T>(
+    items: &[T],
+    selected: usize,
+    height: usize,
+) -> impl Iterator<Item = (usize, &T)> {
+    let first = selected.saturating_sub(height.saturating_sub(1));
+    items.iter().enumerate().skip(first).take(height)
+}

@@ -152,14 +152,7 @@ fn draw_runs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let h = inner.height as usize;
-    let first = lab.run_index.saturating_sub(h.saturating_sub(1));
-    let lines: Vec<Line> = lab
-        .runs
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(h)
+    let lines: Vec<Line> = super::visible(&lab.runs, lab.run_index, inner.height.into())
         .map(|(i, r)| {
             let style = if i == lab.run_index {
                 theme.selected()
@@ -333,13 +326,7 @@ fn draw_cell_clips(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         f.render_widget(Paragraph::new("no clips").style(theme.dim()), inner);
         return;
     }
-    let h = inner.height as usize;
-    let first = lab.cell_clip.saturating_sub(h.saturating_sub(1));
-    let lines: Vec<Line> = clips
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(h)
+    let lines: Vec<Line> = super::visible(&clips, lab.cell_clip, inner.height.into())
         .map(|(i, id)| {
             let text = format!(
                 "{}  actor {:02} ({}) · {}",
