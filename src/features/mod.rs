@@ -380,5 +380,6 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
             out.push((s / frames) as f32);
         }
     }
+    stft::recycle(mag);
     out
 }

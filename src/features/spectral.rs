@@ -115,19 +115,32 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
     // The bins inside [fmin, fmax), once.
     let lo = (1..n).find(|&i| fmin <= freqs[i]).unwrap_or(n);
     let hi = (lo..n).find(|&i| freqs[i] >= fmax).unwrap_or(n);
+    // Per frame: the thresholded values around the band, then the local maxima, both
+    // branch-free (they vectorise), then the few peaks one by one.
+    let last = (hi + 1).min(n);
+    let mut m = vec![0f32; last.saturating_sub(lo.saturating_sub(1))];
+    let mut peak = vec![false; hi.saturating_sub(lo)];
     for t in 0..s.n_frames {
         let x = s.frame(t);
+        if lo >= hi {
+            break;
+        }
         let reference = 0.1 * max_f32(x);
-        let masked = |i: usize| if x[i] > reference { x[i] } else { 0.0 };
-        for i in lo..hi {
-            let is_max = if i + 1 < n {
-                masked(i) > masked(i - 1) && masked(i) >= masked(i + 1)
+        for (o, &v) in m.iter_mut().zip(&x[lo - 1..last]) {
+            *o = if v > reference { v } else { 0.0 };
+        }
+        // m[k] holds bin lo - 1 + k, so bin i is m[i - lo + 1].
+        for (k, p) in peak.iter_mut().enumerate() {
+            let i = lo + k;
+            let here = m[k + 1];
+            let right = if i + 1 < n {
+                m[k + 2]
             } else {
-                masked(i) > masked(i - 1)
+                f32::NEG_INFINITY
             };
-            if !is_max {
-                continue;
-            }
+            *p = here > m[k] && here >= right;
+        }
+        for i in (lo..hi).filter(|&i| peak[i - lo]) {
             // Parabolic interpolation (0 at the edges or when the shift would exceed a bin).
             let shift = if i + 1 < n {
                 let a = x[i + 1] + x[i - 1] - 2.0 * x[i];

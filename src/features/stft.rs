@@ -97,7 +97,11 @@ impl Stft {
         let n_bins = self.params.n_bins();
         let n_frames = self.params.n_frames(y.len());
         let pad = n_fft / 2;
-        let mut data = vec![0f32; n_frames * n_bins];
+        // A recycled buffer (see `recycle`), filled frame by frame: no zeroing, no fresh pages.
+        let mut data = SPARE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        data.clear();
+        data.reserve(n_frames * n_bins);
+        let mut row = vec![0f32; n_bins];
         let mut input = self.fft.make_input_vec();
         let mut output = self.fft.make_output_vec();
         let mut scratch = self.fft.make_scratch_vec();
@@ -126,7 +130,8 @@ impl Stft {
             {
                 unreachable!("realfft buffers made by the plan have the right lengths");
             }
-            super::simd::magnitudes(&output, &mut data[t * n_bins..(t + 1) * n_bins]);
+            super::simd::magnitudes(&output, &mut row);
+            data.extend_from_slice(&row);
         }
         Spectrogram {
             n_bins,
@@ -134,6 +139,20 @@ impl Stft {
             data,
         }
     }
+}
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Hands a spectrogram's buffer back for this thread's next [`Stft::magnitude`].
+pub fn recycle(s: Spectrogram) {
+    SPARE.with(|c| {
+        let mut spare = c.borrow_mut();
+        if s.data.capacity() > spare.capacity() {
+            *spare = s.data;
+        }
+    });
 }
 
 /// `|re + i·im|` in single precision exactly as numpy 2.x's SIMD `np.abs(complex64)` computes
