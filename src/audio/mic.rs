@@ -240,6 +240,10 @@ pub fn non_silent_range(samples: &[f32], top_db: f32) -> std::ops::Range<usize> 
     }
 }
 
+/// The longest recording kept: the recorder stops by itself here (an utterance to classify
+/// is seconds long; this bounds memory at ~23 MB at 48 kHz).
+pub const MAX_RECORDING_SECONDS: f64 = 120.0;
+
 /// The silence threshold [`prepare`] trims at, in dB below the loudest frame.
 pub const TRIM_TOP_DB: f32 = 40.0;
 

@@ -105,6 +105,13 @@ pub fn record(
         if stop.load(Ordering::Relaxed) || seconds.is_some_and(|s| secs >= s) {
             break;
         }
+        if secs >= crate::audio::mic::MAX_RECORDING_SECONDS {
+            eprintln!(
+                "stopped at the {:.0} s limit",
+                crate::audio::mic::MAX_RECORDING_SECONDS
+            );
+            break;
+        }
     }
     if tty {
         eprintln!();

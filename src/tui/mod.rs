@@ -244,6 +244,13 @@ fn record(tx: &Sender<AppEvent>, stop: &std::sync::atomic::AtomicBool) {
         std::thread::sleep(Duration::from_millis(10));
         tick += 1;
         match mic.poll() {
+            Ok(seconds) if seconds >= crate::audio::mic::MAX_RECORDING_SECONDS => {
+                lost = Some(format!(
+                    "stopped at the {:.0} s limit",
+                    crate::audio::mic::MAX_RECORDING_SECONDS
+                ));
+                break;
+            }
             Ok(_) if !tick.is_multiple_of(5) => {}
             Ok(seconds) => {
                 let _ = tx.send(AppEvent::Recording(RecordEvent::Level {
