@@ -705,10 +705,16 @@ fn event_loop(
         while let Ok(e) = rx.try_recv() {
             actions.push(Action::Event(e));
         }
+        // Only an action can change what a session records; idle ticks skip building it (it
+        // holds every finished experiment's report).
+        let acted = !actions.is_empty();
         for a in actions {
             for c in app.update(a) {
                 exec.run(c);
             }
+        }
+        if !acted {
+            continue;
         }
         // Autosave whenever what a session records has changed.
         let now = app.session();
