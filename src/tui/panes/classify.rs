@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::app::App;
 use crate::tui::confusion::bar;
@@ -123,10 +123,7 @@ fn draw_result(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             "Classify a WAV: f opens a file browser, / takes a typed path (Tab completes). r records from the microphone."
         };
         f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true })
-                .block(Block::default().borders(Borders::ALL).title("Result")),
+            super::note(msg, theme).block(Block::default().borders(Borders::ALL).title("Result")),
             area,
         );
         return;

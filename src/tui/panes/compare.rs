@@ -45,9 +45,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             _ => String::new(),
         };
         f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true })
+            super::note(msg, theme)
                 .block(Block::default().borders(Borders::ALL).title("Side by side")),
             rows[1],
         );

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
 
 use crate::tui::app::{App, ClipKey, ClipView, InspectView};
 use crate::tui::heatmap::Heatmap;
@@ -16,11 +16,10 @@ use crate::tui::theme::Theme;
 pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(key) = app.inspected.clone() else {
         f.render_widget(
-            Paragraph::new(
+            super::note(
                 "No clip yet: pick one in the Corpus pane (Enter on a cell, then Enter on a clip).",
+                theme,
             )
-            .style(theme.dim())
-            .wrap(Wrap { trim: true })
             .block(Block::default().borders(Borders::ALL).title("Inspect")),
             area,
         );
@@ -61,12 +60,7 @@ fn draw_clip(f: &mut Frame, area: Rect, app: &App, key: &ClipKey, theme: &Theme)
         } else {
             format!("{} not analysed", key.title())
         };
-        f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true }),
-            inner,
-        );
+        f.render_widget(super::note(msg, theme), inner);
         return;
     };
     let rows = Layout::default()

@@ -18,3 +18,13 @@ pub fn visible<T>(
     let first = selected.saturating_sub(height.saturating_sub(1));
     items.iter().enumerate().skip(first).take(height)
 }
+
+/// A dim, word-wrapped message: what a pane shows when it has nothing to draw yet.
+pub fn note<'a>(
+    text: impl Into<ratatui::text::Text<'a>>,
+    theme: &super::theme::Theme,
+) -> ratatui::widgets::Paragraph<'a> {
+    ratatui::widgets::Paragraph::new(text)
+        .style(theme.dim())
+        .wrap(ratatui::widgets::Wrap { trim: true })
+}

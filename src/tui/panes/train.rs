@@ -145,9 +145,10 @@ fn draw_runs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     f.render_widget(block, area);
     if lab.runs.is_empty() {
         f.render_widget(
-            Paragraph::new("No runs yet: set up the form and press Enter on ▶ start run.")
-                .style(theme.dim())
-                .wrap(Wrap { trim: true }),
+            super::note(
+                "No runs yet: set up the form and press Enter on ▶ start run.",
+                theme,
+            ),
             inner,
         );
         return;
@@ -174,9 +175,7 @@ fn draw_matrix(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = matches!(lab.focus, TrainFocus::Matrix | TrainFocus::Clips);
     let Some(run) = lab.selected_run() else {
         f.render_widget(
-            Paragraph::new("The confusion matrix of the selected run appears here, filling in as its folds finish.")
-                .style(theme.dim())
-                .wrap(Wrap { trim: true })
+            super::note("The confusion matrix of the selected run appears here, filling in as its folds finish.", theme)
                 .block(focus_block("Confusion".into(), focused, theme)),
             area,
         );
@@ -205,12 +204,7 @@ fn draw_matrix(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             RunState::Failed(m) => format!("failed: {m}"),
             other => format!("{} before any fold finished", other.label()),
         };
-        f.render_widget(
-            Paragraph::new(msg)
-                .style(theme.dim())
-                .wrap(Wrap { trim: true }),
-            inner,
-        );
+        f.render_widget(super::note(msg, theme), inner);
         return;
     };
     let rows = Layout::default()
