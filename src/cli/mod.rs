@@ -516,6 +516,35 @@ fn classify(
     Ok(())
 }
 
+/// Input-to-redraw times (ms) of alternating ↓/↑ keys, every 5 ms while `go(app, keys so
+/// far)` holds: each key is applied, `settle` gets its commands (and may apply background
+/// events, as the event loop does), then the frame is drawn.
+fn key_latencies(
+    app: &mut crate::tui::app::App,
+    term: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    theme: &crate::tui::theme::Theme,
+    go: impl Fn(&crate::tui::app::App, usize) -> bool,
+    mut settle: impl FnMut(&mut crate::tui::app::App, Vec<crate::tui::app::Command>),
+) -> Result<Vec<f64>> {
+    use crate::tui::app::Action;
+    let mut lat = Vec::new();
+    while go(app, lat.len()) {
+        let t = std::time::Instant::now();
+        let cmds = app.update(if lat.len().is_multiple_of(2) {
+            Action::Down
+        } else {
+            Action::Up
+        });
+        settle(app, cmds);
+        term.draw(|f| {
+            crate::tui::ui::draw(f, app, theme);
+        })?;
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Ok(lat)
+}
+
 /// Frame and latency figures of the TUI, drawn into ratatui's TestBackend (no terminal I/O).
 fn bench_tui(args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
     use crate::tui::app::{Action, App, AppEvent};
@@ -595,22 +624,13 @@ fn bench_tui(args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
         r.map(|t| t.rows.len())
     });
     app.update(Action::Back);
-    let mut lat = Vec::new();
-    let mut i = 0usize;
-    while busy.load(std::sync::atomic::Ordering::Relaxed) && lat.len() < 2000 {
-        let t = Instant::now();
-        app.update(if i.is_multiple_of(2) {
-            Action::Down
-        } else {
-            Action::Up
-        });
-        term.draw(|f| {
-            crate::tui::ui::draw(f, &app, &theme);
-        })?;
-        lat.push(t.elapsed().as_secs_f64() * 1e3);
-        i += 1;
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let lat = key_latencies(
+        &mut app,
+        &mut term,
+        &theme,
+        |_, n| busy.load(std::sync::atomic::Ordering::Relaxed) && n < 2000,
+        |_, _| {},
+    )?;
     let rows = worker
         .join()
         .map_err(|_| anyhow::anyhow!("extraction thread panicked"))??;
@@ -646,28 +666,20 @@ fn bench_tui(args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
         }
     }
     let t_runs = Instant::now();
-    let mut lat = Vec::new();
-    let mut i = 0usize;
-    while app.lab.runs.iter().any(|r| r.state.is_active()) {
-        let t = Instant::now();
-        let mut cmds = app.update(if i.is_multiple_of(2) {
-            Action::Down
-        } else {
-            Action::Up
-        });
-        while let Ok(e) = rx.try_recv() {
-            cmds.extend(app.update(Action::Event(e)));
-        }
-        for c in cmds {
-            exec.run(c);
-        }
-        term.draw(|f| {
-            crate::tui::ui::draw(f, &app, &theme);
-        })?;
-        lat.push(t.elapsed().as_secs_f64() * 1e3);
-        i += 1;
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let lat = key_latencies(
+        &mut app,
+        &mut term,
+        &theme,
+        |app, _| app.lab.runs.iter().any(|r| r.state.is_active()),
+        |app, mut cmds| {
+            while let Ok(e) = rx.try_recv() {
+                cmds.extend(app.update(Action::Event(e)));
+            }
+            for c in cmds {
+                exec.run(c);
+            }
+        },
+    )?;
     let secs = t_runs.elapsed().as_secs_f64();
     for r in &app.lab.runs {
         if let crate::tui::experiments::RunState::Failed(m) = &r.state {
