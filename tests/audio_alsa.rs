@@ -4,18 +4,13 @@
 //! buffer and the resampler, and must classify it as `emoscope classify` does the WAV.
 #![cfg(feature = "audio")]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 use emoscope::audio::{LoadOptions, load};
-use emoscope::cli::write_synthetic;
-use emoscope::corpus::{Corpus, CorpusSpec, Emotion};
-use emoscope::features::extract::{CancelToken, extract_corpus};
-use emoscope::features::{FeatureConfig, Preset};
-use emoscope::ml::dataset::Dataset;
-use emoscope::ml::experiment::{ExperimentSpec, run};
-use emoscope::ml::grid::build_grid;
-use emoscope::ml::protocol::Protocol;
+use emoscope::corpus::Emotion;
 
 fn emoscope(home: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
@@ -34,34 +29,12 @@ fn emoscope(home: &Path, args: &[&str]) -> (bool, String, String) {
 fn records_through_alsa_and_classifies_like_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write_synthetic(
+    let corpus = common::synthetic_on_disk(
         &root.join("corpus"),
-        5,
         &[1, 2, 3],
         &[Emotion::Neutral, Emotion::Happy, Emotion::Angry],
-        None,
-    )
-    .unwrap();
-    let corpus = Corpus::open(
-        &CorpusSpec::Directory {
-            path: root.join("corpus"),
-        },
-        &LoadOptions::default(),
-    )
-    .unwrap();
-    let cfg = FeatureConfig::preset(Preset::Classic);
-    let table = extract_corpus(&corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
-    let ds = Dataset::from_table(&table).unwrap();
-    let spec = ExperimentSpec {
-        grid: build_grid("knn", &[]).unwrap(),
-        protocol: Protocol::Loso,
-        smote_k: None,
-        speaker_norm: false,
-        inner_folds: 3,
-        seed: 2,
-    };
-    let report = run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
-    let model = emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, &corpus).unwrap();
+    );
+    let model = common::fit_classic(&corpus, "knn", false, 2);
     let model_path = root.join("m.ron");
     model.save(&model_path).unwrap();
 

@@ -9,14 +9,9 @@ use std::path::Path;
 use emoscope::audio::mic::{DeviceSample, capture, feed};
 use emoscope::audio::{load, resample};
 use emoscope::corpus::{Corpus, Emotion};
-use emoscope::features::extract::{CancelToken, extract_corpus};
 use emoscope::features::{FeatureConfig, Preset};
-use emoscope::ml::dataset::Dataset;
-use emoscope::ml::experiment::{ExperimentSpec, run};
-use emoscope::ml::grid::build_grid;
-use emoscope::ml::persist::{SavedModel, SpeakerNorm, train_final};
+use emoscope::ml::persist::{SavedModel, SpeakerNorm};
 use emoscope::ml::profile::SpeakerProfile;
-use emoscope::ml::protocol::Protocol;
 
 mod common;
 
@@ -34,19 +29,7 @@ fn corpus(dir: &Path) -> Corpus {
 }
 
 fn model(corpus: &Corpus, family: &str, speaker_norm: bool) -> SavedModel {
-    let cfg = FeatureConfig::preset(Preset::Classic);
-    let table = extract_corpus(corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
-    let ds = Dataset::from_table(&table).unwrap();
-    let spec = ExperimentSpec {
-        grid: build_grid(family, &[]).unwrap(),
-        protocol: Protocol::Loso,
-        smote_k: None,
-        speaker_norm,
-        inner_folds: 3,
-        seed: 1,
-    };
-    let report = run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
-    train_final(&ds, &spec, &cfg, &report, corpus).unwrap()
+    common::fit_classic(corpus, family, speaker_norm, 1)
 }
 
 fn through_fake_device<T: DeviceSample>(

@@ -6,13 +6,7 @@ use std::process::Command;
 
 use emoscope::audio::LoadOptions;
 use emoscope::corpus::{Corpus, Emotion};
-use emoscope::features::extract::{CancelToken, extract_corpus};
-use emoscope::features::{FeatureConfig, Preset};
-use emoscope::ml::dataset::Dataset;
-use emoscope::ml::experiment::{ExperimentSpec, run};
-use emoscope::ml::grid::build_grid;
 use emoscope::ml::persist::SavedModel;
-use emoscope::ml::protocol::Protocol;
 
 mod common;
 
@@ -25,19 +19,7 @@ fn small_corpus(dir: &Path) -> Corpus {
 }
 
 fn train_and_save(corpus: &Corpus, family: &str, path: &Path) -> SavedModel {
-    let cfg = FeatureConfig::preset(Preset::Classic);
-    let table = extract_corpus(corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
-    let ds = Dataset::from_table(&table).unwrap();
-    let spec = ExperimentSpec {
-        grid: build_grid(family, &[]).unwrap(),
-        protocol: Protocol::Loso,
-        smote_k: None,
-        speaker_norm: false,
-        inner_folds: 3,
-        seed: 9,
-    };
-    let report = run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
-    let model = emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, corpus).unwrap();
+    let model = common::fit_classic(corpus, family, false, 9);
     model.save(path).unwrap();
     model
 }

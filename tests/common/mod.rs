@@ -41,3 +41,28 @@ pub fn synthetic_on_disk(
     )
     .unwrap()
 }
+
+/// A classic-preset model of `corpus` fitted as `emoscope train` would (leave-one-speaker-out
+/// evaluation, then the final fit on every clip): the default hyperparameters of `family`.
+pub fn fit_classic(
+    corpus: &emoscope::corpus::Corpus,
+    family: &str,
+    speaker_norm: bool,
+    seed: u64,
+) -> emoscope::ml::persist::SavedModel {
+    use emoscope::features::extract::{CancelToken, extract_corpus};
+    use emoscope::features::{FeatureConfig, Preset};
+    let cfg = FeatureConfig::preset(Preset::Classic);
+    let table = extract_corpus(corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
+    let ds = emoscope::ml::dataset::Dataset::from_table(&table).unwrap();
+    let spec = emoscope::ml::experiment::ExperimentSpec {
+        grid: emoscope::ml::grid::build_grid(family, &[]).unwrap(),
+        protocol: emoscope::ml::protocol::Protocol::Loso,
+        smote_k: None,
+        speaker_norm,
+        inner_folds: 3,
+        seed,
+    };
+    let report = emoscope::ml::experiment::run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
+    emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, corpus).unwrap()
+}
