@@ -82,6 +82,8 @@ impl Default for LoadOptions {
 pub enum AudioErrorKind {
     #[error("cannot read: {0}")]
     Io(String),
+    #[error("cannot write: {0}")]
+    Write(String),
     #[error("empty file (0 bytes)")]
     Empty,
     #[error("not a RIFF/WAVE file ({0})")]

@@ -292,7 +292,8 @@ pub fn read_wav(path: &Path, opts: &LoadOptions) -> Result<Audio, AudioError> {
     decode(&bytes, opts).map_err(|k| AudioError::new(path, k))
 }
 
-/// Writes mono f32 samples as 16-bit PCM (rounded, clipped to [-1, 1)).
+/// Writes mono f32 samples as 16-bit PCM (rounded, clipped to [-1, 1)), creating the folder
+/// if needed.
 pub fn write_wav_pcm16(path: &Path, samples: &[f32], sample_rate: u32) -> Result<(), AudioError> {
     let spec = hound::WavSpec {
         channels: 1,
@@ -300,10 +301,15 @@ pub fn write_wav_pcm16(path: &Path, samples: &[f32], sample_rate: u32) -> Result
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let io = |e: hound::Error| AudioError::new(path, AudioErrorKind::Io(e.to_string()));
-    // Write beside the target, then rename: a failed write never leaves a half file behind.
+    let io = |e: hound::Error| AudioError::new(path, AudioErrorKind::Write(e.to_string()));
+    // Write beside the target (creating its folder), then rename: a failed write never
+    // leaves a half file behind.
     let tmp = crate::util::temp_path_for(path);
     let result = (|| {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AudioError::new(path, AudioErrorKind::Write(e.to_string())))?;
+        }
         let mut w = hound::WavWriter::create(&tmp, spec).map_err(io)?;
         for &x in samples {
             let v = (f64::from(x) * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
@@ -311,10 +317,31 @@ pub fn write_wav_pcm16(path: &Path, samples: &[f32], sample_rate: u32) -> Result
         }
         w.finalize().map_err(io)?;
         std::fs::rename(&tmp, path)
-            .map_err(|e| AudioError::new(path, AudioErrorKind::Io(e.to_string())))
+            .map_err(|e| AudioError::new(path, AudioErrorKind::Write(e.to_string())))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writing_creates_the_folder_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("recordings/new/rec.wav");
+        let x = [0.0f32, 0.5, -0.5, 0.25];
+        write_wav_pcm16(&path, &x, 16_000).unwrap();
+        let a = read_wav(&path, &LoadOptions::default()).unwrap();
+        assert_eq!(a.sample_rate, 16_000);
+        assert_eq!(a.samples, x);
+        // A path whose folder cannot exist (a file is in the way) names the file.
+        let err = write_wav_pcm16(&path.join("x.wav"), &x, 16_000).unwrap_err();
+        assert!(err.to_string().contains("x.wav"), "{err}");
+        assert!(err.to_string().contains("cannot write"), "{err}");
+        assert!(path.exists(), "the earlier file is untouched");
+    }
 }

@@ -121,8 +121,12 @@ pub fn record(
     if dropped > 0 {
         eprintln!("warning: {dropped} samples were lost (the device ran ahead of the recorder)");
     }
-    if let Some(path) = save {
-        crate::audio::write_wav_pcm16(path, &raw.samples, raw.sample_rate)?;
+    // Keep the recording first (a silent one is still worth keeping), and a failed save still
+    // prints the prediction before it is reported.
+    let saved = save.map(|path| {
+        crate::audio::write_wav_pcm16(path, &raw.samples, raw.sample_rate).map(|()| path)
+    });
+    if let Some(Ok(path)) = &saved {
         writeln!(out, "saved the recording to {}", path.display())?;
     }
     let (emotion, probs, _) = m.classify_recording(&raw, norm)?;
@@ -131,6 +135,9 @@ pub fn record(
         "{}",
         prediction_line("recording", &m, emotion, &probs, &norm)
     )?;
+    if let Some(Err(e)) = saved {
+        return Err(e.into());
+    }
     Ok(())
 }
 

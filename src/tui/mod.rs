@@ -267,12 +267,8 @@ fn record(tx: &Sender<AppEvent>, stop: &std::sync::atomic::AtomicBool) {
     let raw = mic.stop();
     let path =
         std::path::Path::new("recordings").join(format!("rec-{}.wav", crate::util::utc_stamp()));
-    let saved = std::fs::create_dir_all("recordings")
+    let saved = crate::audio::write_wav_pcm16(&path, &raw.samples, raw.sample_rate)
         .map_err(|e| e.to_string())
-        .and_then(|()| {
-            crate::audio::write_wav_pcm16(&path, &raw.samples, raw.sample_rate)
-                .map_err(|e| e.to_string())
-        })
         .map(|()| path);
     let _ = tx.send(AppEvent::Recording(RecordEvent::Stopped { saved, lost }));
 }
