@@ -166,23 +166,7 @@ impl Session {
 
     /// `sessions/NAME.ron` for a user-given name (letters, digits, `-`, `_`, `.` kept).
     pub fn path_for_name(name: &str) -> PathBuf {
-        let clean: String = name
-            .trim()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let clean = if clean.is_empty() {
-            "session".to_string()
-        } else {
-            clean
-        };
-        Path::new("sessions").join(format!("{}.ron", clean.trim_end_matches(".ron")))
+        crate::util::ron_path_in("sessions", name, "-_.", "session")
     }
 }
 

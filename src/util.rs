@@ -102,6 +102,25 @@ mod tests {
     }
 }
 
+/// `dir/NAME.ron` for a user-given name: ASCII letters, digits and the characters in `keep`
+/// stay, anything else becomes `_`; an empty name becomes `fallback`; a typed `.ron` is not
+/// doubled.
+pub fn ron_path_in(dir: &str, name: &str, keep: &str, fallback: &str) -> std::path::PathBuf {
+    let clean: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || keep.contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let clean = if clean.is_empty() { fallback } else { &clean };
+    std::path::Path::new(dir).join(format!("{}.ron", clean.trim_end_matches(".ron")))
+}
+
 /// The `.ron` files directly in `dir`, sorted (none if it cannot be read).
 pub fn ron_files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
@@ -153,5 +172,26 @@ mod stamp_tests {
         // 2026-11-25 19:20:00 UTC
         assert_eq!(super::stamp_of(1_795_634_400), "20261125-192000");
         assert_eq!(super::stamp_of(951_782_400), "20000229-000000");
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use std::path::Path;
+
+    #[test]
+    fn user_names_become_safe_ron_paths() {
+        assert_eq!(
+            super::ron_path_in("sessions", " my run/1.ron ", "-_.", "session"),
+            Path::new("sessions/my_run_1.ron")
+        );
+        assert_eq!(
+            super::ron_path_in("profiles", "Ann B.", "-_", "speaker"),
+            Path::new("profiles/Ann_B_.ron")
+        );
+        assert_eq!(
+            super::ron_path_in("profiles", "  ", "-_", "speaker"),
+            Path::new("profiles/speaker.ron")
+        );
     }
 }

@@ -71,21 +71,7 @@ impl SpeakerProfile {
 
     /// `profiles/NAME.ron`.
     pub fn path_for(name: &str) -> PathBuf {
-        let clean: String = name
-            .trim()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        Path::new("profiles").join(format!(
-            "{}.ron",
-            if clean.is_empty() { "speaker" } else { &clean }
-        ))
+        crate::util::ron_path_in("profiles", name, "-_", "speaker")
     }
 
     pub fn save(&self, path: &Path) -> Result<(), ProfileError> {
