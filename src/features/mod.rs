@@ -9,6 +9,7 @@ pub mod extract;
 pub mod frames;
 pub mod mel;
 pub mod pitch;
+pub mod real_fft;
 pub mod simd;
 pub mod spectral;
 pub mod stft;
@@ -173,7 +174,7 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's STFT for `params` (the FFT plan and window are made once).
-fn stft_cached<R>(params: StftParams, f: impl FnOnce(&Stft) -> R) -> R {
+fn stft_cached<R>(params: StftParams, f: impl FnOnce(&mut Stft) -> R) -> R {
     STFTS.with(|cell| {
         let mut stfts = cell.borrow_mut();
         let i = match stfts.iter().position(|s| s.params() == params) {
@@ -183,7 +184,7 @@ fn stft_cached<R>(params: StftParams, f: impl FnOnce(&Stft) -> R) -> R {
                 stfts.len() - 1
             }
         };
-        f(&stfts[i])
+        f(&mut stfts[i])
     })
 }
 
@@ -325,7 +326,15 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         n_fft: cfg.n_fft,
         hop: cfg.hop,
     };
-    let mag = stft_cached(params, |stft| stft.magnitude(&audio.samples));
+    // Exact numpy magnitudes where the tuning estimate reads them; within 2 ulp elsewhere
+    // (mel and chroma are sums, far from sensitive to the last bit).
+    let exact = match cfg.tuning {
+        Tuning::Estimate => spectral::tuning_bins(sr, cfg.n_fft),
+        Tuning::Fixed(_) => 0,
+    };
+    let mag = stft_cached(params, |stft| {
+        stft.magnitude_exact_below(&audio.samples, exact)
+    });
     let frames = mag.n_frames as f64;
 
     // Mel power spectrogram and its frame means.

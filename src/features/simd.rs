@@ -75,6 +75,127 @@ dispatch! {
     }
 }
 
+/// numpy 2.x's `np.abs(complex64)` of one value: `larger · sqrt(fma(ratio, ratio, 1))`,
+/// `ratio = smaller / larger` (0 where both are 0).
+#[inline(always)]
+fn numpy_abs(re: f32, im: f32) -> f32 {
+    let (a, b) = (re.abs(), im.abs());
+    let larger = if a >= b { a } else { b };
+    let smaller = if a >= b { b } else { a };
+    let ratio = smaller / larger;
+    let v = larger * ratio.mul_add(ratio, 1.0).sqrt();
+    if larger == 0.0 { 0.0 } else { v }
+}
+
+dispatch! {
+    /// [`magnitudes`] of bins given as separate real and imaginary parts.
+    pub fn magnitudes_split(re: &[f64], im: &[f64], out: &mut [f32]) {
+        let n = re.len().min(im.len()).min(out.len());
+        let (cr, rr) = re[..n].as_chunks::<8>();
+        let (ci, ri) = im[..n].as_chunks::<8>();
+        let (co, ro) = out[..n].as_chunks_mut::<8>();
+        for ((o, r), i) in co.iter_mut().zip(cr).zip(ci) {
+            for l in 0..8 {
+                o[l] = numpy_abs(r[l] as f32, i[l] as f32);
+            }
+        }
+        for ((o, &r), &i) in ro.iter_mut().zip(rr).zip(ri) {
+            *o = numpy_abs(r as f32, i as f32);
+        }
+    }
+}
+
+dispatch! {
+    /// `|re + i·im|` rounded to single precision first, as `sqrt(re² + im²)` in single
+    /// precision: within 2 ulp of [`magnitudes_split`] without its division (which halves the
+    /// throughput). Where some value is so small that its square loses precision, the whole
+    /// slice is computed as [`magnitudes_split`] does.
+    pub fn magnitudes_split_fast(re: &[f64], im: &[f64], out: &mut [f32]) {
+        let n = re.len().min(im.len()).min(out.len());
+        let (cr, rr) = re[..n].as_chunks::<8>();
+        let (ci, ri) = im[..n].as_chunks::<8>();
+        let (co, ro) = out[..n].as_chunks_mut::<8>();
+        // Per lane, the largest |re| + |im| whose square sum fell below 1e-30 (0 if none).
+        let mut lossy = [0f32; 8];
+        for ((o, r), i) in co.iter_mut().zip(cr).zip(ci) {
+            let mut sums = [0f32; 8];
+            for l in 0..8 {
+                let (a, b) = (r[l] as f32, i[l] as f32);
+                sums[l] = a.mul_add(a, b * b);
+                let size = a.abs() + b.abs();
+                let small = if sums[l] < 1e-30 { size } else { 0.0 };
+                lossy[l] = if small > lossy[l] { small } else { lossy[l] };
+            }
+            for l in 0..8 {
+                o[l] = sums[l].sqrt();
+            }
+        }
+        if lossy.iter().any(|&v| v > 0.0) {
+            magnitudes_split(re, im, out);
+            return;
+        }
+        for ((o, &r), &i) in ro.iter_mut().zip(rr).zip(ri) {
+            *o = numpy_abs(r as f32, i as f32);
+        }
+    }
+}
+
+dispatch! {
+    /// Complex numbers into separate real and imaginary arrays.
+    pub fn split_complex(z: &[Complex<f64>], re: &mut [f64], im: &mut [f64]) {
+        for ((c, r), i) in z.iter().zip(re.iter_mut()).zip(im.iter_mut()) {
+            *r = c.re;
+            *i = c.im;
+        }
+    }
+}
+
+dispatch! {
+    /// realfft 3.5's post-processing of a real FFT, on split arrays: for each pair j, `a[j]`
+    /// (bin k = j + 1 of the half-length complex FFT) against `b[p − 1 − j]` (bin m − k), with
+    /// twiddle `tw[j]`; writes bin k to `left[j]` and bin m − k to `right[p − 1 − j]`. The same
+    /// operations in the same order as realfft, so the results are bit-identical.
+    pub fn untangle_pairs(
+        src: [&[f64]; 6],
+        left_re: &mut [f64],
+        left_im: &mut [f64],
+        right_re: &mut [f64],
+        right_im: &mut [f64]
+    ) {
+        let [a_re, a_im, b_re, b_im, tw_re, tw_im] = src;
+        let p = tw_re
+            .len()
+            .min(tw_im.len())
+            .min(a_re.len())
+            .min(a_im.len())
+            .min(b_re.len())
+            .min(b_im.len())
+            .min(left_re.len())
+            .min(left_im.len())
+            .min(right_re.len())
+            .min(right_im.len());
+        let (a_re, a_im, tw_re, tw_im) = (&a_re[..p], &a_im[..p], &tw_re[..p], &tw_im[..p]);
+        let (b_re, b_im) = (&b_re[..p], &b_im[..p]);
+        let (left_re, left_im) = (&mut left_re[..p], &mut left_im[..p]);
+        let (right_re, right_im) = (&mut right_re[..p], &mut right_im[..p]);
+        for j in 0..p {
+            let r = p - 1 - j;
+            let sum_re = a_re[j] + b_re[r];
+            let sum_im = a_im[j] + b_im[r];
+            let diff_re = a_re[j] - b_re[r];
+            let diff_im = a_im[j] - b_im[r];
+            let half_sum_re = 0.5 * sum_re;
+            let half_diff_im = 0.5 * diff_im;
+            let twiddled_real = sum_im * tw_re[j] + diff_re * tw_im[j];
+            let twiddled_imag = sum_im * tw_im[j] - diff_re * tw_re[j];
+            left_re[j] = half_sum_re + twiddled_real;
+            left_im[j] = half_diff_im + twiddled_imag;
+            right_re[r] = half_sum_re - twiddled_real;
+            right_im[r] = twiddled_imag - half_diff_im;
+        }
+    }
+}
+
 dispatch! {
     /// `out[i] = f64(y[i]) · window[i]` (a frame that lies wholly inside the signal).
     pub fn windowed(y: &[f32], window: &[f64], out: &mut [f64]) {

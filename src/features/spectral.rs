@@ -104,17 +104,34 @@ pub fn chroma_filterbank(sr: f64, n_fft: usize, tuning: f64) -> Vec<Vec<f32>> {
         .collect()
 }
 
+/// The FFT bins inside piptrack's band [150 Hz, min(4000 Hz, sr/2)) for the tuning estimate:
+/// `(first, end)`.
+fn tuning_band(sr: f64, n_fft: usize) -> (usize, usize) {
+    let freqs = fft_frequencies(sr, n_fft);
+    let n = freqs.len();
+    let (fmin, fmax) = (150.0, 4000.0f64.min(sr / 2.0));
+    let lo = (1..n).find(|&i| fmin <= freqs[i]).unwrap_or(n);
+    let hi = (lo..n).find(|&i| freqs[i] >= fmax).unwrap_or(n);
+    (lo, hi)
+}
+
+/// How many leading bins of a magnitude frame [`estimate_tuning`] reads (the band and one bin
+/// either side); besides these it reads only each frame's largest value.
+pub fn tuning_bins(sr: f64, n_fft: usize) -> usize {
+    let (_, hi) = tuning_band(sr, n_fft);
+    (hi + 1).min(n_fft / 2 + 1)
+}
+
 /// Tuning deviation in fractions of a semitone (`librosa.estimate_tuning(S=S, sr=sr)` with
 /// `bins_per_octave=12`, `resolution=0.01`; peaks from `piptrack`: 150–4000 Hz, threshold 0.1).
+///
+/// Reads each frame's largest value and the bins below [`tuning_bins`]`(sr, n_fft)` only.
 pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
-    let freqs = fft_frequencies(sr, n_fft);
-    let (fmin, fmax) = (150.0, 4000.0f64.min(sr / 2.0));
     let n = s.n_bins;
     let mut pitches: Vec<f32> = Vec::new();
     let mut mags: Vec<f32> = Vec::new();
-    // The bins inside [fmin, fmax), once.
-    let lo = (1..n).find(|&i| fmin <= freqs[i]).unwrap_or(n);
-    let hi = (lo..n).find(|&i| freqs[i] >= fmax).unwrap_or(n);
+    let (lo, hi) = tuning_band(sr, n_fft);
+    let (lo, hi) = (lo.min(n), hi.min(n));
     // Per frame: the thresholded values around the band, then the local maxima, both
     // branch-free (they vectorise), then the few peaks one by one.
     let last = (hi + 1).min(n);

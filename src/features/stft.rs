@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use realfft::{RealFftPlanner, RealToComplex};
 
+use super::real_fft::RealFft;
+
 /// STFT framing parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StftParams {
@@ -70,18 +72,28 @@ impl Spectrogram {
     }
 }
 
-/// A reusable STFT: the FFT plan and the window.
+/// A reusable STFT: the FFT plan, its buffers and the window.
 pub struct Stft {
     params: StftParams,
-    fft: Arc<dyn RealToComplex<f64>>,
+    plan: Plan,
     window: Vec<f64>,
+}
+
+/// Even FFT sizes (all the presets') use [`RealFft`]; odd ones realfft's general transform.
+enum Plan {
+    Even(Box<RealFft>),
+    Odd(Arc<dyn RealToComplex<f64>>),
 }
 
 impl Stft {
     pub fn new(params: StftParams) -> Self {
-        let mut planner = RealFftPlanner::<f64>::new();
+        let plan = if params.n_fft.is_multiple_of(2) {
+            Plan::Even(Box::new(RealFft::new(params.n_fft)))
+        } else {
+            Plan::Odd(RealFftPlanner::<f64>::new().plan_fft_forward(params.n_fft))
+        };
         Stft {
-            fft: planner.plan_fft_forward(params.n_fft),
+            plan,
             window: hann_periodic(params.n_fft),
             params,
         }
@@ -91,8 +103,16 @@ impl Stft {
         self.params
     }
 
-    /// Magnitude spectrogram `|STFT(y)|` (librosa: `np.abs(librosa.stft(y))`).
-    pub fn magnitude(&self, y: &[f32]) -> Spectrogram {
+    /// Magnitude spectrogram `|STFT(y)|` (librosa: `np.abs(librosa.stft(y))`), every value
+    /// exactly as numpy computes it from the complex64 spectrum.
+    pub fn magnitude(&mut self, y: &[f32]) -> Spectrogram {
+        self.magnitude_exact_below(y, usize::MAX)
+    }
+
+    /// [`Self::magnitude`] where only the bins below `exact` and each frame's largest value
+    /// are exactly numpy's; the others are within 2 ulp (computed without a division). For
+    /// callers whose exactness needs end below some frequency (librosa's tuning estimate).
+    pub fn magnitude_exact_below(&mut self, y: &[f32], exact: usize) -> Spectrogram {
         let StftParams { n_fft, hop } = self.params;
         let n_bins = self.params.n_bins();
         let n_frames = self.params.n_frames(y.len());
@@ -100,38 +120,61 @@ impl Stft {
         // A recycled buffer (see `recycle`), filled frame by frame: no zeroing, no fresh pages.
         let mut data = SPARE.with(|c| std::mem::take(&mut *c.borrow_mut()));
         data.clear();
-        data.reserve(n_frames * n_bins);
-        let mut row = vec![0f32; n_bins];
-        let mut input = self.fft.make_input_vec();
-        let mut output = self.fft.make_output_vec();
-        let mut scratch = self.fft.make_scratch_vec();
-        for t in 0..n_frames {
-            // Sample index of the frame's first element in the unpadded signal.
-            let start = (t * hop) as isize - pad as isize;
-            if start >= 0 && start as usize + n_fft <= y.len() {
-                let s = start as usize;
-                super::simd::windowed(&y[s..s + n_fft], &self.window, &mut input);
+        data.resize(n_frames * n_bins, 0.0);
+        let window = &self.window;
+        // The windowed frame `t`, sample by sample (frames that reach into the zero padding).
+        let padded = |t: usize, i: usize| -> f64 {
+            let j = (t * hop + i) as isize - pad as isize;
+            if j >= 0 && (j as usize) < y.len() {
+                f64::from(y[j as usize]) * window[i]
             } else {
-                // The first and last frames reach into the zero padding.
-                for (i, slot) in input.iter_mut().enumerate() {
-                    let j = start + i as isize;
-                    *slot = if j >= 0 && (j as usize) < y.len() {
-                        f64::from(y[j as usize]) * self.window[i]
-                    } else {
-                        0.0
-                    };
+                0.0
+            }
+        };
+        // Where frame `t` lies wholly inside the signal, its first sample.
+        let inside = |t: usize| -> Option<usize> {
+            let start = (t * hop) as isize - pad as isize;
+            (start >= 0 && start as usize + n_fft <= y.len()).then_some(start as usize)
+        };
+        match &mut self.plan {
+            Plan::Even(fft) => {
+                for (t, row) in data.chunks_exact_mut(n_bins).enumerate() {
+                    let input = fft.input();
+                    match inside(t) {
+                        Some(s) => super::simd::windowed(&y[s..s + n_fft], window, input),
+                        None => {
+                            for (i, slot) in input.iter_mut().enumerate() {
+                                *slot = padded(t, i);
+                            }
+                        }
+                    }
+                    fft.transform();
+                    fft.magnitudes_exact_below(exact, row);
                 }
             }
-            // Lengths come from the plan itself, so processing cannot fail.
-            if self
-                .fft
-                .process_with_scratch(&mut input, &mut output, &mut scratch)
-                .is_err()
-            {
-                unreachable!("realfft buffers made by the plan have the right lengths");
+            Plan::Odd(fft) => {
+                let mut input = fft.make_input_vec();
+                let mut output = fft.make_output_vec();
+                let mut scratch = fft.make_scratch_vec();
+                for (t, row) in data.chunks_exact_mut(n_bins).enumerate() {
+                    match inside(t) {
+                        Some(s) => super::simd::windowed(&y[s..s + n_fft], window, &mut input),
+                        None => {
+                            for (i, slot) in input.iter_mut().enumerate() {
+                                *slot = padded(t, i);
+                            }
+                        }
+                    }
+                    // Lengths come from the plan itself, so processing cannot fail.
+                    if fft
+                        .process_with_scratch(&mut input, &mut output, &mut scratch)
+                        .is_err()
+                    {
+                        unreachable!("realfft buffers made by the plan have the right lengths");
+                    }
+                    super::simd::magnitudes(&output, row);
+                }
             }
-            super::simd::magnitudes(&output, &mut row);
-            data.extend_from_slice(&row);
         }
         Spectrogram {
             n_bins,
