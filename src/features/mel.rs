@@ -91,12 +91,10 @@ impl MelFilterbank {
         }
     }
 
-    /// [`Self::apply`] to the square of a magnitude frame (the power), without computing the
-    /// power spectrogram first.
-    pub fn apply_to_power_of(&self, magnitude: &[f32], out: &mut [f32]) {
-        for ((start, w), o) in self.bands.iter().zip(out.iter_mut()) {
-            *o = super::simd::dot_squared_f32(w, &magnitude[*start..*start + w.len()]);
-        }
+    /// [`Self::apply`] to the square of every frame of a magnitude spectrogram, without
+    /// computing the power spectrogram first (frame-major `n_frames × n_mels` out).
+    pub fn apply_to_power_of_frames(&self, magnitude: &super::stft::Spectrogram, out: &mut [f32]) {
+        super::simd::filter_power_frames(&self.bands, &magnitude.data, magnitude.n_bins, out);
     }
 }
 

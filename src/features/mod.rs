@@ -340,9 +340,7 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     // Mel power spectrogram and its frame means.
     let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
     let mut mel = vec![0f32; cfg.n_mels * mag.n_frames];
-    for t in 0..mag.n_frames {
-        fb.apply_to_power_of(mag.frame(t), &mut mel[t * cfg.n_mels..(t + 1) * cfg.n_mels]);
-    }
+    fb.apply_to_power_of_frames(&mag, &mut mel);
     let mut mel_mean = vec![0f64; cfg.n_mels];
     for row in mel.chunks_exact(cfg.n_mels) {
         for (m, &v) in mel_mean.iter_mut().zip(row) {

@@ -37,7 +37,11 @@ impl RealFft {
             "RealFft needs an even length, got {n}"
         );
         let m = n / 2;
-        let twiddle_count = if n.is_multiple_of(4) { n / 4 } else { n / 4 + 1 };
+        let twiddle_count = if n.is_multiple_of(4) {
+            n / 4
+        } else {
+            n / 4 + 1
+        };
         let (twiddle_re, twiddle_im) = (1..twiddle_count)
             .map(|i| {
                 let angle = -2f64 * std::f64::consts::PI / n as f64 * i as f64;

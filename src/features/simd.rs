@@ -294,24 +294,48 @@ dispatch! {
     }
 }
 
-dispatch! {
-    /// `Σ w[i] · x[i]²`: a filter applied to the power of a magnitude frame, without
-    /// materialising the power (single precision, as librosa's float32 product on `S**2`).
-    pub fn dot_squared_f32(w: &[f32], x: &[f32]) -> f32 {
+/// `Σ w[i] · x[i]²` in single precision: 8 lanes over the whole chunks, then the rest.
+#[inline(always)]
+fn weighted_squares(w: &[f32], x: &[f32]) -> f32 {
+    let n = w.len().min(x.len());
+    let (cw, rw) = w[..n].as_chunks::<8>();
+    let (cx, rx) = x[..n].as_chunks::<8>();
+    let mut sum = 0f32;
+    if !cw.is_empty() {
         let mut acc = [0f32; 8];
-        let n = w.len().min(x.len());
-        let (cw, rw) = w[..n].as_chunks::<8>();
-        let (cx, rx) = x[..n].as_chunks::<8>();
         for (a, b) in cw.iter().zip(cx) {
             for i in 0..8 {
                 acc[i] += a[i] * (b[i] * b[i]);
             }
         }
-        let mut sum: f32 = acc.iter().sum();
-        for (a, b) in rw.iter().zip(rx) {
-            sum += a * (b * b);
+        sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    }
+    for (a, b) in rw.iter().zip(rx) {
+        sum += a * (b * b);
+    }
+    sum
+}
+
+dispatch! {
+    /// Sparse filters (`(first bin, weights)` each) applied to the power of every frame of
+    /// a frame-major magnitude matrix (`n_bins` per frame): `out[t · filters + f]`.
+    pub fn filter_power_frames(
+        filters: &[(usize, Vec<f32>)],
+        magnitude: &[f32],
+        n_bins: usize,
+        out: &mut [f32]
+    ) {
+        if n_bins == 0 || filters.is_empty() {
+            return;
         }
-        sum
+        for (frame, row) in magnitude.chunks_exact(n_bins).zip(out.chunks_exact_mut(filters.len())) {
+            for ((start, w), o) in filters.iter().zip(row.iter_mut()) {
+                *o = match frame.get(*start..*start + w.len()) {
+                    Some(x) => weighted_squares(w, x),
+                    None => 0.0,
+                };
+            }
+        }
     }
 }
 
@@ -330,6 +354,38 @@ dispatch! {
             m = m.max(v);
         }
         m
+    }
+}
+
+dispatch! {
+    /// piptrack's peak picking over a band: `m[k] = x[k]` where `x[k] > reference`, else 0
+    /// (the last slot of `m` is left as is when `x` is one shorter); then bit `k` of `words`
+    /// (64 per word) is set where `m[k+1] > m[k]` and `m[k+1] ≥ m[k+2]`, for `k <
+    /// m.len() − 2`.
+    pub fn threshold_peaks(x: &[f32], reference: f32, m: &mut [f32], words: &mut [u64]) {
+        for (o, &v) in m.iter_mut().zip(x) {
+            *o = if v > reference { v } else { 0.0 };
+        }
+        let count = m.len().saturating_sub(2);
+        for (w, word) in words.iter_mut().enumerate() {
+            let base = w * 64;
+            let mut flags = [0u8; 64];
+            if base + 64 <= count {
+                let (left, here, right) = (&m[base..base + 64], &m[base + 1..base + 65], &m[base + 2..base + 66]);
+                for b in 0..64 {
+                    flags[b] = u8::from(here[b] > left[b]) & u8::from(here[b] >= right[b]);
+                }
+            } else {
+                for (b, flag) in flags.iter_mut().enumerate().take(count.saturating_sub(base)) {
+                    let k = base + b;
+                    *flag = u8::from(m[k + 1] > m[k]) & u8::from(m[k + 1] >= m[k + 2]);
+                }
+            }
+            *word = flags
+                .iter()
+                .enumerate()
+                .fold(0u64, |acc, (b, &f)| acc | (u64::from(f) << b));
+        }
     }
 }
 
@@ -396,6 +452,33 @@ mod tests {
 
     use super::*;
     use realfft::num_complex::Complex;
+
+    #[test]
+    fn threshold_peaks_mark_the_local_maxima_above_the_reference() {
+        for len in [3usize, 10, 66, 130, 200] {
+            // A bumpy band with plateaus (equal neighbours) and values under the reference.
+            let x: Vec<f32> = (0..len).map(|i| ((i * 37 % 11) / 2) as f32).collect();
+            for (reference, open_end) in [(0.5f32, false), (2.5, true)] {
+                let mut m = vec![0f32; if open_end { len + 1 } else { len }];
+                if open_end {
+                    m[len] = f32::NEG_INFINITY;
+                }
+                let mut words = vec![0u64; (m.len() - 2).div_ceil(64)];
+                threshold_peaks(&x, reference, &mut m, &mut words);
+                let t = |v: f32| if v > reference { v } else { 0.0 };
+                for k in 0..m.len() - 2 {
+                    let right = if k + 2 < len {
+                        t(x[k + 2])
+                    } else {
+                        f32::NEG_INFINITY
+                    };
+                    let want = t(x[k + 1]) > t(x[k]) && t(x[k + 1]) >= right;
+                    let got = words[k / 64] >> (k % 64) & 1 == 1;
+                    assert_eq!(got, want, "len {len} ref {reference} k {k}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn magnitudes_match_the_scalar_definition() {

@@ -132,32 +132,31 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
     let mut mags: Vec<f32> = Vec::new();
     let (lo, hi) = tuning_band(sr, n_fft);
     let (lo, hi) = (lo.min(n), hi.min(n));
-    // Per frame: the thresholded values around the band, then the local maxima, both
-    // branch-free (they vectorise), then the few peaks one by one.
+    if lo >= hi {
+        return 0.0;
+    }
+    // Per frame: the thresholded values around the band and the local maxima among them as a
+    // bit mask, both vectorised, then the few peaks one by one.
     let last = (hi + 1).min(n);
-    let mut m = vec![0f32; last.saturating_sub(lo.saturating_sub(1))];
-    let mut peak = vec![false; hi.saturating_sub(lo)];
+    let mut m = vec![0f32; hi - lo + 2];
+    let mut words = vec![0u64; (hi - lo).div_ceil(64)];
     for t in 0..s.n_frames {
         let x = s.frame(t);
-        if lo >= hi {
-            break;
-        }
         let reference = 0.1 * max_f32(x);
-        for (o, &v) in m.iter_mut().zip(&x[lo - 1..last]) {
-            *o = if v > reference { v } else { 0.0 };
-        }
-        // m[k] holds bin lo - 1 + k, so bin i is m[i - lo + 1].
-        for (k, p) in peak.iter_mut().enumerate() {
-            let i = lo + k;
-            let here = m[k + 1];
-            let right = if i + 1 < n {
-                m[k + 2]
-            } else {
-                f32::NEG_INFINITY
-            };
-            *p = here > m[k] && here >= right;
-        }
-        for i in (lo..hi).filter(|&i| peak[i - lo]) {
+        // m[k] holds bin lo - 1 + k; past the last bin, −∞ (no right neighbour).
+        m[hi - lo + 1] = f32::NEG_INFINITY;
+        super::simd::threshold_peaks(&x[lo - 1..last], reference, &mut m, &mut words);
+        let peaks = words.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + b
+                })
+            })
+        });
+        for i in peaks.map(|k| lo + k) {
             // Parabolic interpolation (0 at the edges or when the shift would exceed a bin).
             let shift = if i + 1 < n {
                 let a = x[i + 1] + x[i - 1] - 2.0 * x[i];
