@@ -22,9 +22,7 @@ pub struct RealFft {
     pairs: Vec<Complex<f64>>,
     spectrum: Vec<Complex<f64>>,
     scratch: Vec<Complex<f64>>,
-    /// The complex FFT's output de-interleaved, and the spectrum's bins, split.
-    z_re: Vec<f64>,
-    z_im: Vec<f64>,
+    /// The spectrum's bins, split.
     re: Vec<f64>,
     im: Vec<f64>,
 }
@@ -58,8 +56,6 @@ impl RealFft {
             pairs: vec![Complex::default(); m],
             spectrum: vec![Complex::default(); m],
             scratch,
-            z_re: vec![0.0; m],
-            z_im: vec![0.0; m],
             re: vec![0.0; m + 1],
             im: vec![0.0; m + 1],
         }
@@ -89,32 +85,35 @@ impl RealFft {
             &mut self.spectrum,
             &mut self.scratch,
         );
-        super::simd::split_complex(&self.spectrum, &mut self.z_re, &mut self.z_im);
-        let (z0_re, z0_im) = (self.z_re[0], self.z_im[0]);
-        self.re[0] = z0_re + z0_im;
+        let z = &self.spectrum;
+        self.re[0] = z[0].re + z[0].im;
         self.im[0] = 0.0;
-        self.re[m] = z0_re - z0_im;
+        self.re[m] = z[0].re - z[0].im;
         self.im[m] = 0.0;
-        // realfft pairs bin k with bin m − k for k = 1 … pairs (left half against right half).
+        // realfft pairs bin k with bin m − k for k = 1 … p (left half against right half).
         let half = m.div_ceil(2);
-        let pairs = self
+        let p = self
             .twiddle_re
             .len()
             .min(half - 1)
             .min((m + 1 - half).saturating_sub(1));
-        untangle(
-            &self.z_re,
-            &self.z_im,
-            &self.twiddle_re[..pairs],
-            &self.twiddle_im[..pairs],
-            &mut self.re,
-            &mut self.im,
-        );
+        if p > 0 {
+            // Left: bins 1 … p. Right: bins m − p … m − 1 (in reverse order of k).
+            let (left_re, right_re) = self.re.split_at_mut(m - p);
+            let (left_im, right_im) = self.im.split_at_mut(m - p);
+            super::simd::untangle_pairs(
+                &z[1..=p],
+                &z[m - p..m],
+                [&self.twiddle_re[..p], &self.twiddle_im[..p]],
+                [&mut left_re[1..=p], &mut left_im[1..=p]],
+                [&mut right_re[..p], &mut right_im[..p]],
+            );
+        }
         // The middle bin of an odd-length output (n % 4 == 0) is only conjugated.
         if !(m + 1).is_multiple_of(2) {
             let c = m / 2;
-            self.re[c] = self.z_re[c];
-            self.im[c] = -self.z_im[c];
+            self.re[c] = z[c].re;
+            self.im[c] = -z[c].im;
         }
     }
 
@@ -148,35 +147,6 @@ impl RealFft {
             super::simd::magnitudes_split(&self.re[e..], &self.im[e..], high);
         }
     }
-}
-
-/// realfft's untangling pass for bins 1 … `pairs` and their mirrors `m − k`, reading the
-/// complex FFT's output `z` and writing the spectrum `x` (both split into re / im arrays).
-fn untangle(
-    z_re: &[f64],
-    z_im: &[f64],
-    tw_re: &[f64],
-    tw_im: &[f64],
-    x_re: &mut [f64],
-    x_im: &mut [f64],
-) {
-    let m = z_re.len();
-    let p = tw_re.len();
-    if p == 0 {
-        return;
-    }
-    // Left: bins 1 … p. Right: bins m − p … m − 1 (in reverse order of k).
-    let (a_re, a_im) = (&z_re[1..=p], &z_im[1..=p]);
-    let (b_re, b_im) = (&z_re[m - p..m], &z_im[m - p..m]);
-    let (left_re, right_re) = x_re.split_at_mut(m - p);
-    let (left_im, right_im) = x_im.split_at_mut(m - p);
-    super::simd::untangle_pairs(
-        [a_re, a_im, b_re, b_im, tw_re, tw_im],
-        &mut left_re[1..=p],
-        &mut left_im[1..=p],
-        &mut right_re[..p],
-        &mut right_im[..p],
-    );
 }
 
 #[cfg(test)]

@@ -141,49 +141,39 @@ dispatch! {
 }
 
 dispatch! {
-    /// Complex numbers into separate real and imaginary arrays.
-    pub fn split_complex(z: &[Complex<f64>], re: &mut [f64], im: &mut [f64]) {
-        for ((c, r), i) in z.iter().zip(re.iter_mut()).zip(im.iter_mut()) {
-            *r = c.re;
-            *i = c.im;
-        }
-    }
-}
-
-dispatch! {
-    /// realfft 3.5's post-processing of a real FFT, on split arrays: for each pair j, `a[j]`
-    /// (bin k = j + 1 of the half-length complex FFT) against `b[p − 1 − j]` (bin m − k), with
-    /// twiddle `tw[j]`; writes bin k to `left[j]` and bin m − k to `right[p − 1 − j]`. The same
-    /// operations in the same order as realfft, so the results are bit-identical.
+    /// realfft 3.5's post-processing of a real FFT, writing split arrays: for each pair j,
+    /// `a[j]` (bin k = j + 1 of the half-length complex FFT) against `b[p − 1 − j]` (bin
+    /// m − k), with twiddle `tw[j]`; writes bin k to `left[j]` and bin m − k to
+    /// `right[p − 1 − j]`. The same operations in the same order as realfft, so the results
+    /// are bit-identical.
     pub fn untangle_pairs(
-        src: [&[f64]; 6],
-        left_re: &mut [f64],
-        left_im: &mut [f64],
-        right_re: &mut [f64],
-        right_im: &mut [f64]
+        a: &[Complex<f64>],
+        b: &[Complex<f64>],
+        twiddles: [&[f64]; 2],
+        left: [&mut [f64]; 2],
+        right: [&mut [f64]; 2]
     ) {
-        let [a_re, a_im, b_re, b_im, tw_re, tw_im] = src;
+        let [tw_re, tw_im] = twiddles;
+        let [left_re, left_im] = left;
+        let [right_re, right_im] = right;
         let p = tw_re
             .len()
             .min(tw_im.len())
-            .min(a_re.len())
-            .min(a_im.len())
-            .min(b_re.len())
-            .min(b_im.len())
+            .min(a.len())
+            .min(b.len())
             .min(left_re.len())
             .min(left_im.len())
             .min(right_re.len())
             .min(right_im.len());
-        let (a_re, a_im, tw_re, tw_im) = (&a_re[..p], &a_im[..p], &tw_re[..p], &tw_im[..p]);
-        let (b_re, b_im) = (&b_re[..p], &b_im[..p]);
+        let (a, b, tw_re, tw_im) = (&a[..p], &b[..p], &tw_re[..p], &tw_im[..p]);
         let (left_re, left_im) = (&mut left_re[..p], &mut left_im[..p]);
         let (right_re, right_im) = (&mut right_re[..p], &mut right_im[..p]);
         for j in 0..p {
             let r = p - 1 - j;
-            let sum_re = a_re[j] + b_re[r];
-            let sum_im = a_im[j] + b_im[r];
-            let diff_re = a_re[j] - b_re[r];
-            let diff_im = a_im[j] - b_im[r];
+            let sum_re = a[j].re + b[r].re;
+            let sum_im = a[j].im + b[r].im;
+            let diff_re = a[j].re - b[r].re;
+            let diff_im = a[j].im - b[r].im;
             let half_sum_re = 0.5 * sum_re;
             let half_diff_im = 0.5 * diff_im;
             let twiddled_real = sum_im * tw_re[j] + diff_re * tw_im[j];
