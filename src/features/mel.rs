@@ -53,6 +53,9 @@ pub fn mel_frequencies(n: usize, fmin: f64, fmax: f64) -> Vec<f64> {
 pub struct MelFilterbank {
     pub n_bins: usize,
     pub bands: Vec<(usize, Vec<f32>)>,
+    /// The same bands widened with zero weights to whole blocks of 8 bins (within the
+    /// frame), so applying them needs no remainder loops.
+    blocks: Vec<(usize, Vec<f32>)>,
 }
 
 /// Triangular Slaney-normalised mel filters (librosa `filters.mel(sr=sr, n_fft=n_fft,
@@ -79,10 +82,33 @@ pub fn mel_filterbank(sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: f64
             (first, w[first..last.max(first)].to_vec())
         })
         .collect();
-    MelFilterbank { n_bins, bands }
+    MelFilterbank::new(n_bins, bands)
 }
 
 impl MelFilterbank {
+    /// A filterbank over `n_bins` FFT bins from its bands (`(first bin, weights)` each).
+    pub fn new(n_bins: usize, bands: Vec<(usize, Vec<f32>)>) -> MelFilterbank {
+        let blocks = bands
+            .iter()
+            .map(|(start, w)| {
+                let len = w.len().div_ceil(8) * 8;
+                if len > n_bins || w.is_empty() {
+                    return (*start, w.clone());
+                }
+                // Zeros after the band, or before it where the frame ends first.
+                let first = (*start).min(n_bins - len);
+                let mut padded = vec![0f32; len];
+                padded[start - first..start - first + w.len()].copy_from_slice(w);
+                (first, padded)
+            })
+            .collect();
+        MelFilterbank {
+            n_bins,
+            bands,
+            blocks,
+        }
+    }
+
     /// Applies the filterbank to one power frame, writing one value per band (single
     /// precision, as librosa's float32 matrix product).
     pub fn apply(&self, frame: &[f32], out: &mut [f32]) {
@@ -94,7 +120,7 @@ impl MelFilterbank {
     /// [`Self::apply`] to the square of every frame of a magnitude spectrogram, without
     /// computing the power spectrogram first (frame-major `n_frames × n_mels` out).
     pub fn apply_to_power_of_frames(&self, magnitude: &super::stft::Spectrogram, out: &mut [f32]) {
-        super::simd::filter_power_frames(&self.bands, &magnitude.data, magnitude.n_bins, out);
+        super::simd::filter_power_frames(&self.blocks, &magnitude.data, magnitude.n_bins, out);
     }
 }
 
