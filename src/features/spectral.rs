@@ -243,10 +243,12 @@ pub(crate) use super::simd::max_f32;
 /// Returns frame-major `n_frames × 12`.
 pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[f32; 12]> {
     let fb = chroma_filterbank_cached(sr, n_fft, tuning);
-    (0..s.n_frames)
-        .map(|t| {
-            let x = s.frame(t);
-            let mut c = super::simd::chroma_dots(&fb, x);
+    let mut out: Vec<[f32; 12]> = Vec::with_capacity(s.n_frames + 3);
+    // Four frames per pass over the filterbank (a short last group repeats its last frame).
+    for t in (0..s.n_frames).step_by(4) {
+        let frame = |i: usize| s.frame((t + i).min(s.n_frames - 1));
+        let sums = super::simd::chroma_dots4(&fb, [frame(0), frame(1), frame(2), frame(3)]);
+        out.extend(sums.into_iter().map(|mut c| {
             let max = c.iter().fold(0f32, |m, v| m.max(v.abs()));
             if max >= f32::MIN_POSITIVE {
                 for v in &mut c {
@@ -254,8 +256,10 @@ pub fn chroma_stft(s: &Spectrogram, sr: f64, n_fft: usize, tuning: f64) -> Vec<[
                 }
             }
             c
-        })
-        .collect()
+        }));
+    }
+    out.truncate(s.n_frames);
+    out
 }
 
 pub(crate) use super::simd::dot_f32;
