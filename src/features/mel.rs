@@ -117,6 +117,12 @@ impl MelFilterbank {
         }
     }
 
+    /// The bands widened to whole blocks of 8 bins, as [`Self::apply_to_power_of_frames`]
+    /// uses them.
+    pub fn blocks(&self) -> &[(usize, Vec<f32>)] {
+        &self.blocks
+    }
+
     /// [`Self::apply`] to the square of every frame of a magnitude spectrogram, without
     /// computing the power spectrogram first (frame-major `n_frames × n_mels` out).
     pub fn apply_to_power_of_frames(&self, magnitude: &super::stft::Spectrogram, out: &mut [f32]) {
