@@ -41,7 +41,14 @@ pub struct FeatureTable {
     pub cache_hits: usize,
 }
 
-/// An on-disk cache of feature vectors: `DIR/<config hash>/<clip key>.f32`.
+/// The feature engine's numeric version, part of every cache key: bumped whenever a change
+/// alters any vector (even in the last bit), so an upgraded emoscope never serves vectors
+/// computed by an older one. 2: session 3's STFT (fast magnitudes above 4 kHz, mel and chroma
+/// summation order).
+pub const ENGINE_VERSION: u32 = 2;
+
+/// An on-disk cache of feature vectors: `DIR/engine<ENGINE_VERSION>-<config hash>/<clip
+/// key>.f32`.
 ///
 /// A clip's key covers its identity — for files the path, size and modification time; for
 /// synthetic clips the seed, the name and the generator version — so an edited file is
@@ -104,7 +111,7 @@ impl FeatureCache {
 
     fn path(&self, cfg: &FeatureConfig, key: u64) -> PathBuf {
         self.dir
-            .join(format!("{:016x}", cfg.hash()))
+            .join(format!("engine{ENGINE_VERSION}-{:016x}", cfg.hash()))
             .join(format!("{key:016x}.f32"))
     }
 

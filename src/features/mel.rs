@@ -123,6 +123,12 @@ impl MelFilterbank {
         &self.blocks
     }
 
+    /// [`Self::apply`] to the square of one magnitude frame (`n_mels` out), without
+    /// computing its power first.
+    pub fn apply_to_power_of(&self, magnitude: &[f32], out: &mut [f32]) {
+        super::simd::filter_power_frames(&self.blocks, magnitude, magnitude.len(), out);
+    }
+
     /// [`Self::apply`] to the square of every frame of a magnitude spectrogram, without
     /// computing the power spectrogram first (frame-major `n_frames × n_mels` out).
     pub fn apply_to_power_of_frames(&self, magnitude: &super::stft::Spectrogram, out: &mut [f32]) {

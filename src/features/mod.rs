@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::Audio;
 use mel::mel_filterbank;
-use spectral::{chroma_stft, estimate_tuning, power_to_db, spectral_contrast};
+use spectral::{chroma_stft, power_to_db, spectral_contrast};
 use stft::{Stft, StftParams};
 
 /// A named set of features.
@@ -332,15 +332,25 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         Tuning::Estimate => spectral::tuning_bins(sr, cfg.n_fft),
         Tuning::Fixed(_) => 0,
     };
+    // Mel power and the tuning estimate's peaks frame by frame as the STFT makes them (the
+    // frame still in cache); chroma needs the tuning, so it reads the spectrogram after.
+    let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
+    let n_frames = params.n_frames(audio.samples.len());
+    let mut mel = vec![0f32; cfg.n_mels * n_frames];
+    let mut peaks = spectral::TuningPeaks::new(sr, cfg.n_fft, params.n_bins());
+    let estimate = cfg.tuning == Tuning::Estimate;
     let mag = stft_cached(params, |stft| {
-        stft.magnitude_exact_below(&audio.samples, exact)
+        stft.magnitude_with(&audio.samples, exact, |t, row| {
+            if let Some(out) = mel.get_mut(t * cfg.n_mels..(t + 1) * cfg.n_mels) {
+                fb.apply_to_power_of(row, out);
+            }
+            if estimate {
+                peaks.add_frame(row);
+            }
+        })
     });
     let frames = mag.n_frames as f64;
 
-    // Mel power spectrogram and its frame means.
-    let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
-    let mut mel = vec![0f32; cfg.n_mels * mag.n_frames];
-    fb.apply_to_power_of_frames(&mag, &mut mel);
     let mut mel_mean = vec![0f64; cfg.n_mels];
     for row in mel.chunks_exact(cfg.n_mels) {
         for (m, &v) in mel_mean.iter_mut().zip(row) {
@@ -365,7 +375,7 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
 
     // Chroma from the magnitude spectrogram.
     let tuning = match cfg.tuning {
-        Tuning::Estimate => estimate_tuning(&mag, sr, cfg.n_fft),
+        Tuning::Estimate => peaks.estimate(),
         Tuning::Fixed(t) => t,
     };
     let chroma = chroma_stft(&mag, sr, cfg.n_fft, tuning);

@@ -127,26 +127,63 @@ pub fn tuning_bins(sr: f64, n_fft: usize) -> usize {
 ///
 /// Reads each frame's largest value and the bins below [`tuning_bins`]`(sr, n_fft)` only.
 pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
-    let n = s.n_bins;
-    let mut pitches: Vec<f32> = Vec::new();
-    let mut mags: Vec<f32> = Vec::new();
-    let (lo, hi) = tuning_band(sr, n_fft);
-    let (lo, hi) = (lo.min(n), hi.min(n));
-    if lo >= hi {
-        return 0.0;
-    }
-    // Per frame: the thresholded values around the band and the local maxima among them as a
-    // bit mask, both vectorised, then the few peaks one by one.
-    let last = (hi + 1).min(n);
-    let mut m = vec![0f32; hi - lo + 2];
-    let mut words = vec![0u64; (hi - lo).div_ceil(64)];
+    let mut peaks = TuningPeaks::new(sr, n_fft, s.n_bins);
     for t in 0..s.n_frames {
-        let x = s.frame(t);
+        peaks.add_frame(s.frame(t));
+    }
+    peaks.estimate()
+}
+
+/// [`estimate_tuning`] one frame at a time: piptrack's peaks of each frame as it comes, then
+/// the histogram of their deviations.
+pub struct TuningPeaks {
+    sr: f64,
+    n_fft: usize,
+    n_bins: usize,
+    /// piptrack's band `[lo, hi)` in bins.
+    lo: usize,
+    hi: usize,
+    /// Scratch: the thresholded band and its peak mask.
+    m: Vec<f32>,
+    words: Vec<u64>,
+    pitches: Vec<f32>,
+    mags: Vec<f32>,
+}
+
+impl TuningPeaks {
+    /// For frames of `n_bins` magnitudes of an `n_fft`-point STFT at `sr`.
+    pub fn new(sr: f64, n_fft: usize, n_bins: usize) -> TuningPeaks {
+        let (lo, hi) = tuning_band(sr, n_fft);
+        let (lo, hi) = (lo.min(n_bins), hi.min(n_bins));
+        let width = hi.saturating_sub(lo);
+        TuningPeaks {
+            sr,
+            n_fft,
+            n_bins,
+            lo,
+            hi,
+            m: vec![0f32; width + 2],
+            words: vec![0u64; width.div_ceil(64)],
+            pitches: Vec::new(),
+            mags: Vec::new(),
+        }
+    }
+
+    /// Adds one magnitude frame's peaks.
+    pub fn add_frame(&mut self, x: &[f32]) {
+        let (lo, hi, n) = (self.lo, self.hi, self.n_bins);
+        if lo >= hi || x.len() < n {
+            return;
+        }
+        let (sr, n_fft) = (self.sr, self.n_fft);
+        // Per frame: the thresholded values around the band and the local maxima among them
+        // as a bit mask, both vectorised, then the few peaks one by one.
+        let last = (hi + 1).min(n);
         let reference = 0.1 * max_f32(x);
         // m[k] holds bin lo - 1 + k; past the last bin, −∞ (no right neighbour).
-        m[hi - lo + 1] = f32::NEG_INFINITY;
-        super::simd::threshold_peaks(&x[lo - 1..last], reference, &mut m, &mut words);
-        let peaks = words.iter().enumerate().flat_map(|(w, &bits)| {
+        self.m[hi - lo + 1] = f32::NEG_INFINITY;
+        super::simd::threshold_peaks(&x[lo - 1..last], reference, &mut self.m, &mut self.words);
+        let peaks = self.words.iter().enumerate().flat_map(|(w, &bits)| {
             let mut bits = bits;
             std::iter::from_fn(move || {
                 (bits != 0).then(|| {
@@ -172,17 +209,27 @@ pub fn estimate_tuning(s: &Spectrogram, sr: f64, n_fft: usize) -> f64 {
                 x[i] - x[i - 1]
             };
             let pitch = ((i as f64 + f64::from(shift)) * sr / n_fft as f64) as f32;
-            pitches.push(pitch);
-            mags.push(x[i] + 0.5 * avg * shift);
+            self.pitches.push(pitch);
+            self.mags.push(x[i] + 0.5 * avg * shift);
         }
     }
+
+    /// The tuning estimate from the peaks of the frames added so far (0 without peaks).
+    pub fn estimate(&self) -> f64 {
+        estimate_from_peaks(&self.pitches, &self.mags)
+    }
+}
+
+/// estimate_tuning's histogram: the deviations of the pitches whose magnitude reaches the
+/// median, in steps of 0.01 semitone; the left edge of the fullest step.
+fn estimate_from_peaks(pitches: &[f32], mags: &[f32]) -> f64 {
     if pitches.is_empty() {
         return 0.0;
     }
-    let threshold = median_f32(&mags);
+    let threshold = median_f32(mags);
     let residuals: Vec<f64> = pitches
         .iter()
-        .zip(&mags)
+        .zip(mags)
         .filter(|&(&p, &m)| m >= threshold && p > 0.0)
         .map(|(&p, _)| {
             // As librosa on float32 pitches: octaves in single precision.

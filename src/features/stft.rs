@@ -113,6 +113,19 @@ impl Stft {
     /// are exactly numpy's; the others are within 2 ulp (computed without a division). For
     /// callers whose exactness needs end below some frequency (librosa's tuning estimate).
     pub fn magnitude_exact_below(&mut self, y: &[f32], exact: usize) -> Spectrogram {
+        self.magnitude_with(y, exact, |_, _| {})
+    }
+
+    /// [`Self::magnitude_exact_below`] that also hands each frame (its index and values) to
+    /// `each_frame` as soon as it is computed, while it is still in the L1 cache: consumers
+    /// that need one frame at a time (mel, the tuning estimate's peak picking) then do not
+    /// stream the whole spectrogram (1.4 MB for a RAVDESS clip) back from memory.
+    pub fn magnitude_with(
+        &mut self,
+        y: &[f32],
+        exact: usize,
+        mut each_frame: impl FnMut(usize, &[f32]),
+    ) -> Spectrogram {
         let StftParams { n_fft, hop } = self.params;
         let n_bins = self.params.n_bins();
         let n_frames = self.params.n_frames(y.len());
@@ -150,6 +163,7 @@ impl Stft {
                     }
                     fft.transform();
                     fft.magnitudes_exact_below(exact, row);
+                    each_frame(t, row);
                 }
             }
             Plan::Odd(fft) => {
@@ -173,6 +187,7 @@ impl Stft {
                         unreachable!("realfft buffers made by the plan have the right lengths");
                     }
                     super::simd::magnitudes(&output, row);
+                    each_frame(t, row);
                 }
             }
         }
