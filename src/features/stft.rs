@@ -154,6 +154,13 @@ impl Stft {
                 for (t, row) in data.chunks_exact_mut(n_bins).enumerate() {
                     let input = fft.input();
                     match inside(t) {
+                        // A digitally silent frame (~6 % of RAVDESS's) transforms to exact
+                        // zeros, as numpy's FFT gives: no need to run it.
+                        Some(s) if y[s..s + n_fft].iter().all(|&v| v == 0.0) => {
+                            row.fill(0.0);
+                            each_frame(t, row);
+                            continue;
+                        }
                         Some(s) => super::simd::windowed(&y[s..s + n_fft], window, input),
                         None => {
                             for (i, slot) in input.iter_mut().enumerate() {
