@@ -266,6 +266,31 @@ mod tests {
     }
 
     #[test]
+    fn silent_frames_are_exact_zeros_and_the_rest_unchanged() {
+        let tone = |i: usize| (i as f32 * 0.05).sin() * 0.5;
+        let y: Vec<f32> = (0..30000)
+            .map(|i| {
+                if (10000..20000).contains(&i) {
+                    0.0
+                } else {
+                    tone(i)
+                }
+            })
+            .collect();
+        let mut stft = Stft::new(StftParams::default());
+        let s = stft.magnitude(&y);
+        for t in 0..s.n_frames {
+            // Frame t covers samples [512t − 1024, 512t + 1024).
+            let (a, b) = ((512 * t) as isize - 1024, 512 * t + 1024);
+            let silent = a >= 10000 && b <= 20000;
+            assert_eq!(s.frame(t).iter().all(|&v| v == 0.0), silent, "frame {t}");
+        }
+        // A frame's spectrum does not depend on whether its neighbours were skipped.
+        let alone = stft.magnitude(&y[..10000]);
+        assert_eq!(alone.frame(5), s.frame(5));
+    }
+
+    #[test]
     fn frame_count_and_a_bin_centred_sine() {
         let sr = 48000.0;
         let p = StftParams::default();
