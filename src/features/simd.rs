@@ -362,17 +362,13 @@ mod x86 {
         let whole = |(start, w): &(usize, Vec<f32>)| {
             !w.is_empty() && w.len().is_multiple_of(8) && start + w.len() <= n_bins
         };
-        // Groups of 8 filters that all qualify for the 8-at-a-time path.
-        let groups: Vec<bool> = filters
-            .chunks(8)
-            .map(|g| g.len() == 8 && g.iter().all(whole))
-            .collect();
         for (frame, row) in magnitude
             .chunks_exact(n_bins)
             .zip(out.chunks_exact_mut(filters.len()))
         {
-            for ((g, fast), o) in filters.chunks(8).zip(&groups).zip(row.chunks_mut(8)) {
-                if !*fast {
+            for (g, o) in filters.chunks(8).zip(row.chunks_mut(8)) {
+                // Groups of 8 filters that all qualify run 8 at a time.
+                if g.len() != 8 || !g.iter().all(whole) {
                     for ((start, w), o) in g.iter().zip(o.iter_mut()) {
                         *o = match frame.get(*start..*start + w.len()) {
                             Some(x) => super::weighted_squares(w, x),
