@@ -457,6 +457,23 @@ dispatch! {
 }
 
 dispatch! {
+    /// Whether every value is ±0 (NaN is not), 64 values at a time with an early exit.
+    pub fn all_zero(x: &[f32]) -> bool {
+        let (blocks, rest) = x.as_chunks::<64>();
+        for b in blocks {
+            let mut bits = 0u32;
+            for &v in b {
+                bits |= v.to_bits() & 0x7fff_ffff;
+            }
+            if bits != 0 {
+                return false;
+            }
+        }
+        rest.iter().all(|&v| v == 0.0)
+    }
+}
+
+dispatch! {
     /// Squares of `x` (power from magnitude).
     pub fn squares(x: &[f32], out: &mut [f32]) {
         for (o, &v) in out.iter_mut().zip(x) {
@@ -540,6 +557,27 @@ mod tests {
                     .all(|(a, b)| a.to_bits() == b.to_bits())
             );
             assert!(fast.iter().any(|&v| v > 0.0));
+        }
+    }
+
+    #[test]
+    fn all_zero_treats_negative_zero_as_zero_and_nan_as_not() {
+        for len in [0usize, 5, 64, 130, 2048] {
+            let mut x = vec![0f32; len];
+            assert!(all_zero(&x));
+            for i in (0..len).step_by(7) {
+                x[i] = -0.0;
+                assert!(all_zero(&x));
+            }
+            for bad in [1e-30f32, -3.0, f32::NAN] {
+                for i in [0, len / 2, len.saturating_sub(1)] {
+                    if len > 0 {
+                        let mut y = x.clone();
+                        y[i] = bad;
+                        assert!(!all_zero(&y), "len {len} at {i}: {bad}");
+                    }
+                }
+            }
         }
     }
 

@@ -130,9 +130,10 @@ impl Stft {
         let n_bins = self.params.n_bins();
         let n_frames = self.params.n_frames(y.len());
         let pad = n_fft / 2;
-        // A recycled buffer (see `recycle`), filled frame by frame: no zeroing, no fresh pages.
+        // A recycled buffer (see `recycle`): every row is overwritten below, so only a grown
+        // tail is zeroed, and no fresh pages are touched when it was large enough.
         let mut data = SPARE.with(|c| std::mem::take(&mut *c.borrow_mut()));
-        data.clear();
+        data.truncate(n_frames * n_bins);
         data.resize(n_frames * n_bins, 0.0);
         let window = &self.window;
         // The windowed frame `t`, sample by sample (frames that reach into the zero padding).
@@ -156,7 +157,7 @@ impl Stft {
                     match inside(t) {
                         // A digitally silent frame (~6 % of RAVDESS's) transforms to exact
                         // zeros, as numpy's FFT gives: no need to run it.
-                        Some(s) if y[s..s + n_fft].iter().all(|&v| v == 0.0) => {
+                        Some(s) if super::simd::all_zero(&y[s..s + n_fft]) => {
                             row.fill(0.0);
                             each_frame(t, row);
                             continue;
