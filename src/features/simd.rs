@@ -54,12 +54,7 @@ dispatch! {
     pub fn magnitudes(bins: &[Complex<f64>], out: &mut [f32]) {
         #[inline(always)]
         fn one(c: &Complex<f64>) -> f32 {
-            let (a, b) = ((c.re as f32).abs(), (c.im as f32).abs());
-            let larger = if a >= b { a } else { b };
-            let smaller = if a >= b { b } else { a };
-            let ratio = smaller / larger;
-            let v = larger * ratio.mul_add(ratio, 1.0).sqrt();
-            if larger == 0.0 { 0.0 } else { v }
+            numpy_abs(c.re as f32, c.im as f32)
         }
         let n = bins.len().min(out.len());
         let (cb, rb) = bins[..n].as_chunks::<8>();
