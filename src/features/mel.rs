@@ -117,8 +117,7 @@ impl MelFilterbank {
         }
     }
 
-    /// The bands widened to whole blocks of 8 bins, as [`Self::apply_to_power_of_frames`]
-    /// uses them.
+    /// The bands widened to whole blocks of 8 bins, as [`Self::apply_to_power_of`] uses them.
     pub fn blocks(&self) -> &[(usize, Vec<f32>)] {
         &self.blocks
     }
@@ -127,12 +126,6 @@ impl MelFilterbank {
     /// computing its power first.
     pub fn apply_to_power_of(&self, magnitude: &[f32], out: &mut [f32]) {
         super::simd::filter_power_frames(&self.blocks, magnitude, magnitude.len(), out);
-    }
-
-    /// [`Self::apply`] to the square of every frame of a magnitude spectrogram, without
-    /// computing the power spectrogram first (frame-major `n_frames × n_mels` out).
-    pub fn apply_to_power_of_frames(&self, magnitude: &super::stft::Spectrogram, out: &mut [f32]) {
-        super::simd::filter_power_frames(&self.blocks, &magnitude.data, magnitude.n_bins, out);
     }
 }
 

@@ -337,14 +337,14 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     let fb = mel_filterbank_cached(sr, cfg.n_fft, cfg.n_mels);
     let n_frames = params.n_frames(audio.samples.len());
     let mut mel = vec![0f32; cfg.n_mels * n_frames];
-    let mut peaks = spectral::TuningPeaks::new(sr, cfg.n_fft, params.n_bins());
-    let estimate = cfg.tuning == Tuning::Estimate;
+    let mut peaks = (cfg.tuning == Tuning::Estimate)
+        .then(|| spectral::TuningPeaks::new(sr, cfg.n_fft, params.n_bins()));
     let mag = stft_cached(params, |stft| {
         stft.magnitude_with(&audio.samples, exact, |t, row| {
             if let Some(out) = mel.get_mut(t * cfg.n_mels..(t + 1) * cfg.n_mels) {
                 fb.apply_to_power_of(row, out);
             }
-            if estimate {
+            if let Some(peaks) = &mut peaks {
                 peaks.add_frame(row);
             }
         })
@@ -374,9 +374,10 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         .collect();
 
     // Chroma from the magnitude spectrogram.
+    // `peaks` is there exactly when the tuning is estimated.
     let tuning = match cfg.tuning {
-        Tuning::Estimate => peaks.estimate(),
         Tuning::Fixed(t) => t,
+        Tuning::Estimate => peaks.as_ref().map_or(0.0, spectral::TuningPeaks::estimate),
     };
     let chroma = chroma_stft(&mag, sr, cfg.n_fft, tuning);
     let mut chroma_mean = [0f64; 12];

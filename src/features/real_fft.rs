@@ -1,7 +1,7 @@
 //! The spectrum of a real frame of even length `n`, as realfft 3.5's `RealToComplexEven`
 //! computes it — a complex FFT of length `n/2` over the frame's sample pairs, then one
-//! "untangling" pass with twiddle factors — but with that pass over de-interleaved real and
-//! imaginary arrays so it vectorises, and fused with the complex magnitudes. Same IEEE
+//! "untangling" pass with twiddle factors — but with that pass writing split real and
+//! imaginary arrays, so it and the magnitudes computed from them vectorise. Same IEEE
 //! operations in the same order as realfft, so the spectrum is bit-identical to realfft's
 //! (unit test); only faster (the untangling pass and the magnitudes were a quarter of the
 //! classic preset's time as scalar loops over interleaved complex numbers).
@@ -61,16 +61,6 @@ impl RealFft {
         }
     }
 
-    /// The frame length.
-    pub fn len(&self) -> usize {
-        self.n
-    }
-
-    /// Always false: a plan has at least two samples.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// The input buffer: the frame's `n` samples. Fill it, then call [`Self::transform`].
     pub fn input(&mut self) -> &mut [f64] {
         bytemuck::cast_slice_mut(&mut self.pairs)
@@ -122,14 +112,10 @@ impl RealFft {
         (&self.re, &self.im)
     }
 
-    /// The frame's `n/2 + 1` magnitudes after [`Self::transform`], exactly as numpy 2.x's
-    /// `np.abs` of the spectrum rounded to complex64 (see [`super::simd::magnitudes_split`]).
-    pub fn magnitudes(&self, out: &mut [f32]) {
-        super::simd::magnitudes_split(&self.re, &self.im, out);
-    }
-
-    /// [`Self::magnitudes`] exactly as numpy for the bins below `exact` and for the frame's
-    /// largest value; the other bins within 2 ulp (no division: twice as fast).
+    /// The frame's `n/2 + 1` magnitudes after [`Self::transform`]: exactly as numpy 2.x's
+    /// `np.abs` of the spectrum rounded to complex64 (see [`super::simd::magnitudes_split`])
+    /// for the bins below `exact` and for the frame's largest value; the other bins within
+    /// 2 ulp (no division: twice as fast). `usize::MAX` makes every bin exact.
     pub fn magnitudes_exact_below(&self, exact: usize, out: &mut [f32]) {
         let e = exact.min(out.len()).min(self.re.len());
         let (low, high) = out.split_at_mut(e);
@@ -175,7 +161,7 @@ mod tests {
                 assert_eq!(im[k].to_bits(), w.im.to_bits(), "n {n} bin {k} im");
             }
             let mut mags = vec![0f32; want.len()];
-            fft.magnitudes(&mut mags);
+            fft.magnitudes_exact_below(usize::MAX, &mut mags);
             let mut some = vec![0f32; want.len()];
             let exact = want.len() / 3;
             fft.magnitudes_exact_below(exact, &mut some);

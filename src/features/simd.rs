@@ -297,6 +297,15 @@ fn weighted_squares(w: &[f32], x: &[f32]) -> f32 {
     sum
 }
 
+/// One sparse filter `(first bin, weights)` applied to the power of a magnitude frame (0
+/// where it reaches past the frame).
+#[inline(always)]
+fn filtered_power(frame: &[f32], (start, w): &(usize, Vec<f32>)) -> f32 {
+    frame
+        .get(*start..*start + w.len())
+        .map_or(0.0, |x| weighted_squares(w, x))
+}
+
 /// Sparse filters (`(first bin, weights)` each) applied to the power of every frame of a
 /// frame-major magnitude matrix (`n_bins` per frame): `out[t · filters + f]`. Filters whose
 /// weights are whole blocks of 8 go 8 at a time on AVX2 (their 8 sums reduced together by
@@ -333,11 +342,8 @@ fn filter_power_frames_baseline(
         .chunks_exact(n_bins)
         .zip(out.chunks_exact_mut(filters.len()))
     {
-        for ((start, w), o) in filters.iter().zip(row.iter_mut()) {
-            *o = match frame.get(*start..*start + w.len()) {
-                Some(x) => weighted_squares(w, x),
-                None => 0.0,
-            };
+        for (filter, o) in filters.iter().zip(row.iter_mut()) {
+            *o = filtered_power(frame, filter);
         }
     }
 }
@@ -364,11 +370,8 @@ mod x86 {
             for (g, o) in filters.chunks(8).zip(row.chunks_mut(8)) {
                 // Groups of 8 filters that all qualify run 8 at a time.
                 if g.len() != 8 || !g.iter().all(whole) {
-                    for ((start, w), o) in g.iter().zip(o.iter_mut()) {
-                        *o = match frame.get(*start..*start + w.len()) {
-                            Some(x) => super::weighted_squares(w, x),
-                            None => 0.0,
-                        };
+                    for (filter, o) in g.iter().zip(o.iter_mut()) {
+                        *o = super::filtered_power(frame, filter);
                     }
                     continue;
                 }
