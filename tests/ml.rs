@@ -80,6 +80,8 @@ fn spec(grid: Vec<ModelSpec>, protocol: Protocol) -> ExperimentSpec {
         speaker_norm: false,
         inner_folds: 3,
         seed: 1,
+        select: Vec::new(),
+        enrol: None,
     }
 }
 
@@ -330,4 +332,182 @@ fn spawned_jobs_report_through_a_channel_and_compare() {
     )
     .unwrap();
     assert!(compare(knn, &other).is_none());
+}
+
+/// The labels of the test speakers replaced: a pipeline that only learns from training rows
+/// must predict the test rows identically.
+#[test]
+fn selection_and_enrolment_never_see_a_test_clips_label() {
+    let ds = speaker_only_dataset();
+    let test_actors: Vec<u8> = (13..=24).collect();
+    let mut relabelled = ds.clone();
+    for (i, id) in ds.ids.iter().enumerate() {
+        if test_actors.contains(&id.actor.number()) {
+            relabelled.y[i] = (ds.y[i] + 1 + i % 3) % ds.n_classes();
+        }
+    }
+    // The check can fail: selection fitted on all rows picks other columns for the new labels.
+    use emoscope::ml::select::Selection;
+    let all = |d: &Dataset| Selection::k_best(&d.x, &d.y, d.n_features, d.n_classes(), 3).keep;
+    assert_ne!(
+        all(&ds),
+        all(&relabelled),
+        "the relabelling must move a leaky selection"
+    );
+    let mut s = spec(
+        build_grid("logreg", &["c=0.1,1".into()]).unwrap(),
+        Protocol::Holdout {
+            test_actors: test_actors.clone(),
+        },
+    );
+    s.select = vec![2, 3];
+    s.speaker_norm = true;
+    s.enrol = Some(5);
+    let a = run(&ds, &s, &CancelToken::new(), &|_| {}).unwrap();
+    let b = run(&relabelled, &s, &CancelToken::new(), &|_| {}).unwrap();
+    assert_eq!(a.folds[0].test_rows, b.folds[0].test_rows);
+    assert_eq!(a.folds[0].predictions, b.folds[0].predictions);
+    assert_eq!(a.folds[0].probabilities, b.folds[0].probabilities);
+    assert_eq!(a.folds[0].select, b.folds[0].select);
+    assert_eq!(a.normalisation, "per speaker, 5 enrolment clips");
+}
+
+#[test]
+fn svm_probabilities_are_calibrated_and_votes_unchanged() {
+    use emoscope::ml::models::{FitOptions, Gamma, Kernel, fit_with};
+    let ds = speaker_only_dataset();
+    let svm = ModelSpec::Svm {
+        kernel: Kernel::Rbf,
+        c: 1.0,
+        gamma: Gamma::Scale,
+    };
+    let (x, y, d, k) = (&ds.x, &ds.y, ds.n_features, ds.n_classes());
+    let votes = fit_with(
+        &svm,
+        x,
+        y,
+        d,
+        k,
+        FitOptions {
+            calibrate: false,
+            seed: 0,
+        },
+    )
+    .unwrap();
+    let platt = fit_with(
+        &svm,
+        x,
+        y,
+        d,
+        k,
+        FitOptions {
+            calibrate: true,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    let pv = votes.predict(x, d).unwrap();
+    let pp = platt.predict(x, d).unwrap();
+    let mut not_vote_share = 0;
+    for (a, b) in pv.iter().zip(&pp) {
+        assert_eq!(a.0, b.0, "the predicted class stays LIBSVM's vote");
+        assert!((b.1.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{:?}", b.1);
+        assert!(b.1.iter().all(|p| (0.0..=1.0).contains(p)));
+        // Vote shares are multiples of 1/6 for four classes; Platt probabilities are not.
+        if b.1
+            .iter()
+            .any(|p| ((p * 6.0) - (p * 6.0).round()).abs() > 1e-6)
+        {
+            not_vote_share += 1;
+        }
+    }
+    assert!(not_vote_share > pp.len() / 2);
+    // Seeded: the same seed gives the same calibration.
+    let again = fit_with(
+        &svm,
+        x,
+        y,
+        d,
+        k,
+        FitOptions {
+            calibrate: true,
+            seed: 4,
+        },
+    )
+    .unwrap();
+    assert_eq!(again.predict(x, d).unwrap(), pp);
+}
+
+#[test]
+fn ensembles_search_each_member_and_vote_softly() {
+    let ds = speaker_only_dataset();
+    let (grid, _) = emoscope::ml::grid::build_search(
+        "ensemble",
+        &["logreg.c=0.1,1".into(), "svm.c=1,10".into()],
+    )
+    .unwrap();
+    let r = run(
+        &ds,
+        &spec(
+            grid,
+            Protocol::Random {
+                test_fraction: 0.25,
+                seed: 0,
+            },
+        ),
+        &CancelToken::new(),
+        &|_| {},
+    )
+    .unwrap();
+    let f = &r.folds[0];
+    assert!(matches!(&f.chosen, ModelSpec::Ensemble { members } if members.len() == 2));
+    assert!(f.inner_uar.is_some());
+    for p in &f.probabilities {
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+    assert!(
+        r.scores.uar > 0.9,
+        "speaker-dependent split: {}",
+        r.scores.uar
+    );
+}
+
+#[test]
+fn explicit_folds_test_the_named_actors() {
+    let ds = speaker_only_dataset();
+    let p: Protocol = "folds:1,2,3/4-6/7,8".parse().unwrap();
+    assert_eq!(p.to_string(), "folds:1,2,3/4,5,6/7,8");
+    let folds = p.folds(&ds).unwrap();
+    assert_eq!(folds.len(), 3);
+    for (f, want) in folds
+        .iter()
+        .zip([vec![1u8, 2, 3], vec![4, 5, 6], vec![7, 8]])
+    {
+        assert_eq!(f.test.len(), want.len() * 20);
+        assert!(
+            f.test
+                .iter()
+                .all(|&i| want.contains(&ds.ids[i].actor.number()))
+        );
+        assert!(
+            f.train
+                .iter()
+                .all(|&i| !want.contains(&ds.ids[i].actor.number()))
+        );
+    }
+    assert!(
+        "folds:1,2/2,3"
+            .parse::<Protocol>()
+            .unwrap_err()
+            .to_string()
+            .contains("two folds")
+    );
+    assert!("folds:1".parse::<Protocol>().is_err());
+    assert!("folds:1/300".parse::<Protocol>().is_err());
+    let err = "folds:1/30"
+        .parse::<Protocol>()
+        .unwrap()
+        .folds(&ds)
+        .unwrap_err();
+    assert!(err.to_string().contains("fold 2"), "{err}");
 }

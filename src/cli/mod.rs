@@ -1,5 +1,6 @@
 //! The headless command line: clap subcommands over the library.
 
+mod bench_ml;
 pub mod live;
 pub mod train;
 
@@ -185,6 +186,9 @@ pub enum BenchTarget {
     Tui,
     /// Live capture: from stop to prediction for a 4 s recording through the capture path.
     Record,
+    /// Logistic regression fit time and accuracy beside scikit-learn's on the same matrix
+    /// and LOSO folds (the `full` preset, per-speaker normalised).
+    Logreg,
 }
 
 /// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
@@ -272,6 +276,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             BenchTarget::Synth => bench_synth(cli.corpus.seed, clips, out)?,
             BenchTarget::Features => bench_features(&cli.corpus, clips, out)?,
             BenchTarget::Tui => bench_tui(&cli.corpus, out)?,
+            BenchTarget::Logreg => {
+                let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
+                bench_ml::bench_logreg(&corpus, Preset::Full, out)?
+            }
         },
         Some(Command::Features {
             preset,

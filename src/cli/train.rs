@@ -10,7 +10,7 @@ use crate::features::extract::{CancelToken, FeatureCache, FeatureTable, extract_
 use crate::features::{FeatureConfig, Preset};
 use crate::ml::dataset::Dataset;
 use crate::ml::experiment::{ExperimentSpec, JobEvent, Report, run};
-use crate::ml::grid::build_grid;
+use crate::ml::grid::build_search;
 use crate::ml::metrics::Confusion;
 use crate::ml::protocol::Protocol;
 
@@ -20,10 +20,12 @@ pub struct TrainArgs {
     /// Feature preset.
     #[arg(long, value_enum, default_value_t = Preset::Classic)]
     pub preset: Preset,
-    /// Model family: svm, knn, rf, logreg, nb, majority.
+    /// Model family: svm, knn, rf, logreg, nb, majority, ensemble (soft vote of logreg and
+    /// svm; their grids as --grid logreg.c=0.01,0.1 --grid svm.c=1,10).
     #[arg(long, default_value = "svm")]
     pub model: String,
-    /// Hyperparameter values to search, e.g. --grid c=0.1,1,10 --grid gamma=scale,0.01.
+    /// Hyperparameter values to search, e.g. --grid c=0.1,1,10 --grid gamma=scale,0.01;
+    /// select=500,1000 searches the number of features kept (see --select).
     #[arg(long = "grid", value_name = "KEY=V1,V2")]
     pub grid: Vec<String>,
     /// actor-kfold:K (default, speaker-independent), loso, holdout:21-24, random:0.2 or
@@ -39,6 +41,13 @@ pub struct TrainArgs {
     /// Z-score each actor's clips with that actor's own statistics.
     #[arg(long)]
     pub speaker_norm: bool,
+    /// With --speaker-norm: each test speaker's statistics from N of their clips drawn at
+    /// random (seeded; labels unused) instead of all of them.
+    #[arg(long, value_name = "N", requires = "speaker_norm")]
+    pub enrol: Option<usize>,
+    /// Keep the K features of highest ANOVA F, fitted inside each training fold.
+    #[arg(long, value_name = "K")]
+    pub select: Option<usize>,
     /// Inner folds (grouped by actor) of the grid search.
     #[arg(long, default_value_t = 3)]
     pub inner_folds: usize,
@@ -74,6 +83,8 @@ impl TrainArgs {
             smote: false,
             smote_k: 5,
             speaker_norm: false,
+            enrol: None,
+            select: None,
             inner_folds: 3,
             train_seed: 0,
             save: None,
@@ -85,7 +96,20 @@ impl TrainArgs {
     }
 
     pub fn spec(&self) -> Result<ExperimentSpec> {
-        let grid = build_grid(&self.model, &self.grid).map_err(anyhow::Error::msg)?;
+        let (grid, mut select) =
+            build_search(&self.model, &self.grid).map_err(anyhow::Error::msg)?;
+        if let Some(k) = self.select {
+            if k == 0 {
+                anyhow::bail!("--select needs a positive number of features");
+            }
+            if !select.is_empty() {
+                anyhow::bail!("give the selection either as --select K or as --grid select=…");
+            }
+            select.push(k);
+        }
+        if self.enrol == Some(0) {
+            anyhow::bail!("--enrol needs at least one clip per speaker");
+        }
         let protocol: Protocol = self.protocol.parse()?;
         Ok(ExperimentSpec {
             grid,
@@ -94,6 +118,8 @@ impl TrainArgs {
             speaker_norm: self.speaker_norm,
             inner_folds: self.inner_folds,
             seed: self.train_seed,
+            select,
+            enrol: self.enrol,
         })
     }
 }

@@ -36,7 +36,7 @@ macro_rules! dispatch {
             {
                 #[target_feature(enable = "avx2,fma")]
                 fn fast($($arg: $ty),*) $(-> $ret)? $body
-                if has_avx2_fma() {
+                if $crate::features::simd::has_avx2_fma() {
                     // Safety: the CPU was checked for AVX2 and FMA above.
                     return unsafe { fast($($arg),*) };
                 }
@@ -46,6 +46,7 @@ macro_rules! dispatch {
         }
     };
 }
+pub(crate) use dispatch;
 
 dispatch! {
     /// `|re + i·im|` of each bin, rounded to single precision first, exactly as numpy 2.x's

@@ -12,7 +12,8 @@ use super::dataset::Dataset;
 use super::metrics::{Confusion, Scores};
 use super::models::{self, FitError, ModelSpec};
 use super::protocol::{Fold, Protocol, ProtocolError};
-use super::scale::{StandardScaler, normalise_per_group};
+use super::scale::{StandardScaler, normalise_per_group, normalise_per_group_enrolled};
+use super::select::Selection;
 use super::smote::{SmoteError, smote};
 use crate::corpus::{Emotion, RavdessId, Sex};
 use crate::jobs::CancelToken;
@@ -32,6 +33,42 @@ pub struct ExperimentSpec {
     pub inner_folds: usize,
     /// Seeds the protocol, SMOTE and the models.
     pub seed: u64,
+    /// Univariate selection: keep the K columns of highest ANOVA F, fitted on each training
+    /// fold. Empty = every column; several values are searched with the grid.
+    #[serde(default)]
+    pub select: Vec<usize>,
+    /// With `speaker_norm`: each test speaker's statistics come from this many of their clips
+    /// drawn at random (seeded, labels unused) instead of all of them — a realistic enrolment.
+    #[serde(default)]
+    pub enrol: Option<usize>,
+}
+
+impl Default for ExperimentSpec {
+    /// The RBF SVM at C=1 on actor 5-fold, no SMOTE, no normalisation, 3 inner folds, seed 0.
+    fn default() -> Self {
+        ExperimentSpec {
+            grid: vec![super::grid::default_spec("svm").unwrap_or(ModelSpec::Majority)],
+            protocol: Protocol::ActorKFold { k: 5 },
+            smote_k: None,
+            speaker_norm: false,
+            inner_folds: 3,
+            seed: 0,
+            select: Vec::new(),
+            enrol: None,
+        }
+    }
+}
+
+impl ExperimentSpec {
+    /// Which normalisation the experiment used, in words: "none", "per speaker, all clips",
+    /// "per speaker, N enrolment clips".
+    pub fn normalisation(&self) -> String {
+        match (self.speaker_norm, self.enrol) {
+            (false, _) => "none".into(),
+            (true, None) => "per speaker, all clips".into(),
+            (true, Some(n)) => format!("per speaker, {n} enrolment clips"),
+        }
+    }
 }
 
 /// One outer fold's outcome.
@@ -39,6 +76,9 @@ pub struct ExperimentSpec {
 pub struct FoldResult {
     pub fold: usize,
     pub chosen: ModelSpec,
+    /// Columns kept by the selection (None = all).
+    #[serde(default)]
+    pub select: Option<usize>,
     /// Mean inner-fold UAR of the chosen model (None without a search).
     pub inner_uar: Option<f64>,
     pub test_rows: Vec<usize>,
@@ -61,6 +101,9 @@ pub struct Report {
     pub scores: Scores,
     pub by_sex: Vec<(Sex, Scores)>,
     pub seconds: f64,
+    /// [`ExperimentSpec::normalisation`], for readers of the JSON.
+    #[serde(default)]
+    pub normalisation: String,
 }
 
 impl Report {
@@ -123,41 +166,69 @@ pub enum ExperimentError {
     Cancelled,
 }
 
-/// Scales (fit on `train` only), optionally SMOTEs, fits `spec`, predicts `test`.
+/// The feature matrices a fit reads: training rows from `train`, test rows from `test` (the
+/// same matrix unless test speakers are normalised with enrolment statistics).
+struct Matrices<'a> {
+    train: &'a [f64],
+    test: &'a [f64],
+}
+
+/// One point of the search: a selection size and a model.
+#[derive(Debug, Clone, PartialEq)]
+struct Candidate {
+    select: Option<usize>,
+    model: ModelSpec,
+}
+
+/// Selects columns (fit on `train` only), scales (same), optionally SMOTEs, fits, predicts
+/// `test`. The one place a model meets data.
 #[allow(clippy::too_many_arguments)]
 fn fit_and_predict(
     ds: &Dataset,
-    x: &[f64],
+    m: &Matrices,
     train: &[usize],
     test: &[usize],
-    spec: &ModelSpec,
+    cand: &Candidate,
     smote_k: Option<usize>,
     seed: u64,
+    calibrate: bool,
 ) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
-    let d = ds.n_features;
-    let gather = |idx: &[usize]| -> Vec<f64> {
-        let mut m = Vec::with_capacity(idx.len() * d);
+    let d0 = ds.n_features;
+    let gather = |x: &[f64], idx: &[usize]| -> Vec<f64> {
+        let mut out = Vec::with_capacity(idx.len() * d0);
         for &i in idx {
-            m.extend_from_slice(&x[i * d..(i + 1) * d]);
+            out.extend_from_slice(&x[i * d0..(i + 1) * d0]);
         }
-        m
+        out
     };
-    let mut xtr = gather(train);
+    let mut xtr = gather(m.train, train);
     let mut ytr = ds.labels(train);
+    let mut xte = gather(m.test, test);
+    let mut d = d0;
+    if let Some(k) = cand.select {
+        let sel = Selection::k_best(&xtr, &ytr, d0, ds.n_classes(), k);
+        xtr = sel.apply(&xtr);
+        xte = sel.apply(&xte);
+        d = sel.len();
+    }
     let scaler = StandardScaler::fit(&xtr, d);
     scaler.transform(&mut xtr);
     if let Some(k) = smote_k {
         let name = |c: usize| ds.classes.get(c).map_or(c.to_string(), |e| e.to_string());
         (xtr, ytr) = smote(&xtr, &ytr, d, k, derive_seed(seed, 7), &name)?;
     }
-    let model = models::fit(
-        &spec.with_seed(derive_seed(seed, 11)),
+    let opts = models::FitOptions {
+        calibrate,
+        seed: derive_seed(seed, 13),
+    };
+    let model = models::fit_with(
+        &cand.model.with_seed(derive_seed(seed, 11)),
         &xtr,
         &ytr,
         d,
         ds.n_classes(),
+        opts,
     )?;
-    let mut xte = gather(test);
     scaler.transform(&mut xte);
     Ok(model.predict(&xte, d)?)
 }
@@ -202,6 +273,225 @@ pub fn run(
     result
 }
 
+/// UAR of pooled-by-fold predictions: the mean over inner folds of each fold's UAR.
+fn mean_inner_uar(ds: &Dataset, inner: &[Fold], preds: &[Vec<usize>]) -> f64 {
+    let uars: Vec<f64> = inner
+        .iter()
+        .zip(preds)
+        .map(|(f, p)| {
+            Confusion::from_predictions(ds.n_classes(), &ds.labels(&f.test), p)
+                .scores()
+                .uar
+        })
+        .collect();
+    uars.iter().sum::<f64>() / uars.len().max(1) as f64
+}
+
+/// The search space of an experiment: selection sizes × models. An ensemble grid is searched
+/// member by member: each member's candidates are scored alone, and the ensemble of the best
+/// members is scored from their averaged inner-fold probabilities (no extra fits).
+struct Search<'a> {
+    selects: Vec<Option<usize>>,
+    /// Candidates fitted and scored on the inner folds.
+    points: Vec<Candidate>,
+    /// For an ensemble: for each member position, the indices into `points` per selection.
+    ensemble: Option<Vec<Vec<Vec<usize>>>>,
+    spec: &'a ExperimentSpec,
+}
+
+impl<'a> Search<'a> {
+    fn new(spec: &'a ExperimentSpec) -> Search<'a> {
+        let selects: Vec<Option<usize>> = if spec.select.is_empty() {
+            vec![None]
+        } else {
+            spec.select.iter().map(|&k| Some(k)).collect()
+        };
+        let members: Option<Vec<Vec<ModelSpec>>> =
+            spec.grid
+                .iter()
+                .try_fold(Vec::<Vec<ModelSpec>>::new(), |mut acc, g| match g {
+                    ModelSpec::Ensemble { members } => {
+                        if acc.is_empty() {
+                            acc = vec![Vec::new(); members.len()];
+                        }
+                        if acc.len() != members.len() {
+                            return None;
+                        }
+                        for (slot, m) in acc.iter_mut().zip(members) {
+                            if !slot.contains(m) {
+                                slot.push(m.clone());
+                            }
+                        }
+                        Some(acc)
+                    }
+                    _ => None,
+                });
+        let mut points = Vec::new();
+        let ensemble = members.map(|members| {
+            members
+                .iter()
+                .map(|slot| {
+                    selects
+                        .iter()
+                        .map(|&select| {
+                            slot.iter()
+                                .map(|m| {
+                                    points.push(Candidate {
+                                        select,
+                                        model: m.clone(),
+                                    });
+                                    points.len() - 1
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        if ensemble.is_none() {
+            for &select in &selects {
+                for m in &spec.grid {
+                    points.push(Candidate {
+                        select,
+                        model: m.clone(),
+                    });
+                }
+            }
+        }
+        Search {
+            selects,
+            points,
+            ensemble,
+            spec,
+        }
+    }
+
+    /// Whether there is anything to choose.
+    fn searching(&self) -> bool {
+        self.selects.len() * self.spec.grid.len() > 1
+    }
+
+    /// The candidate to fit without a search.
+    fn only(&self) -> Candidate {
+        Candidate {
+            select: self.selects[0],
+            model: self.spec.grid[0].clone(),
+        }
+    }
+
+    /// Picks the best candidate on the inner folds of `train`; returns it and its inner UAR.
+    #[allow(clippy::too_many_arguments)]
+    fn choose(
+        &self,
+        ds: &Dataset,
+        m: &Matrices,
+        train: &[usize],
+        fold_seed: u64,
+        cancel: &CancelToken,
+        tick: &(dyn Fn(String) + Sync),
+        fold_label: usize,
+    ) -> Result<(Candidate, f64), ExperimentError> {
+        let spec = self.spec;
+        let inner = inner_folds(ds, train, spec.inner_folds.max(2));
+        let calibrate = self.ensemble.is_some();
+        // Per point, per inner fold: the predictions with probabilities.
+        type Preds = Vec<Vec<(usize, Vec<f64>)>>;
+        let results: Result<Vec<Preds>, ExperimentError> = self
+            .points
+            .par_iter()
+            .map(|cand| {
+                let mut per_fold = Vec::new();
+                for (ii, f) in inner.iter().enumerate() {
+                    if cancel.is_cancelled() {
+                        return Err(ExperimentError::Cancelled);
+                    }
+                    per_fold.push(fit_and_predict(
+                        ds,
+                        m,
+                        &f.train,
+                        &f.test,
+                        cand,
+                        spec.smote_k,
+                        derive_seed(fold_seed, 100 + ii as u64),
+                        calibrate,
+                    )?);
+                    tick(format!("fold {fold_label} search {}", cand.model));
+                }
+                Ok(per_fold)
+            })
+            .collect();
+        let results = results?;
+        let labels = |p: &Preds| -> Vec<Vec<usize>> {
+            p.iter().map(|f| f.iter().map(|x| x.0).collect()).collect()
+        };
+        let score = |i: usize| mean_inner_uar(ds, &inner, &labels(&results[i]));
+        let Some(ensemble) = &self.ensemble else {
+            let scores: Vec<f64> = (0..self.points.len()).map(score).collect();
+            let best = crate::util::argmax(&scores);
+            return Ok((self.points[best].clone(), scores[best]));
+        };
+        // Ensemble: the best member per slot for each selection size, then the best size.
+        let mut options: Vec<(Candidate, f64)> = Vec::new();
+        for (si, &select) in self.selects.iter().enumerate() {
+            let best: Vec<usize> = ensemble
+                .iter()
+                .map(|slot| {
+                    let idx = &slot[si];
+                    let s: Vec<f64> = idx.iter().map(|&i| score(i)).collect();
+                    idx[crate::util::argmax(&s)]
+                })
+                .collect();
+            let voted: Vec<Vec<usize>> = (0..inner.len())
+                .map(|f| {
+                    (0..inner[f].test.len())
+                        .map(|r| {
+                            let mut p = vec![0.0; ds.n_classes()];
+                            for &b in &best {
+                                p.iter_mut()
+                                    .zip(&results[b][f][r].1)
+                                    .for_each(|(a, v)| *a += v);
+                            }
+                            crate::util::argmax(&p)
+                        })
+                        .collect()
+                })
+                .collect();
+            let cand = Candidate {
+                select,
+                model: ModelSpec::Ensemble {
+                    members: best.iter().map(|&b| self.points[b].model.clone()).collect(),
+                },
+            };
+            options.push((cand, mean_inner_uar(ds, &inner, &voted)));
+        }
+        let s: Vec<f64> = options.iter().map(|o| o.1).collect();
+        Ok(options.swap_remove(crate::util::argmax(&s)))
+    }
+}
+
+/// The training and test matrices after per-speaker normalisation (none, all clips, or
+/// enrolment clips for the test side).
+fn normalised(ds: &Dataset, spec: &ExperimentSpec) -> (Vec<f64>, Option<Vec<f64>>) {
+    let mut x = ds.x.clone();
+    if !spec.speaker_norm {
+        return (x, None);
+    }
+    let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+    let enrolled = spec.enrol.map(|n| {
+        let mut e = ds.x.clone();
+        normalise_per_group_enrolled(
+            &mut e,
+            ds.n_features,
+            &groups,
+            n,
+            derive_seed(spec.seed, 17),
+        );
+        e
+    });
+    normalise_per_group(&mut x, ds.n_features, &groups);
+    (x, enrolled)
+}
+
 fn run_inner(
     ds: &Dataset,
     spec: &ExperimentSpec,
@@ -219,14 +509,15 @@ fn run_inner(
             return Err(ExperimentError::EmptyTrain(i));
         }
     }
-    let mut x = ds.x.clone();
-    if spec.speaker_norm {
-        let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
-        normalise_per_group(&mut x, ds.n_features, &groups);
-    }
-    let searching = spec.grid.len() > 1;
+    let (x_train, x_enrolled) = normalised(ds, spec);
+    let m = Matrices {
+        train: &x_train,
+        test: x_enrolled.as_deref().unwrap_or(&x_train),
+    };
+    let search = Search::new(spec);
+    let searching = search.searching();
     let per_fold = if searching {
-        spec.grid.len() * spec.inner_folds.max(2) + 1
+        search.points.len() * spec.inner_folds.max(2) + 1
     } else {
         1
     };
@@ -252,62 +543,29 @@ fn run_inner(
             let fold_seed = derive_seed(spec.seed, fi as u64);
             let t0 = Instant::now();
             let (chosen, inner_uar) = if searching {
-                let inner = inner_folds(ds, &fold.train, spec.inner_folds.max(2));
-                let scores: Result<Vec<f64>, ExperimentError> = spec
-                    .grid
-                    .par_iter()
-                    .map(|candidate| {
-                        let mut uars = Vec::new();
-                        for (ii, f) in inner.iter().enumerate() {
-                            if cancel.is_cancelled() {
-                                return Err(ExperimentError::Cancelled);
-                            }
-                            let pred = fit_and_predict(
-                                ds,
-                                &x,
-                                &f.train,
-                                &f.test,
-                                candidate,
-                                spec.smote_k,
-                                derive_seed(fold_seed, 100 + ii as u64),
-                            )?;
-                            let p: Vec<usize> = pred.iter().map(|p| p.0).collect();
-                            uars.push(
-                                Confusion::from_predictions(
-                                    ds.n_classes(),
-                                    &ds.labels(&f.test),
-                                    &p,
-                                )
-                                .scores()
-                                .uar,
-                            );
-                            tick(format!("fold {} search {candidate}", fi + 1));
-                        }
-                        Ok(uars.iter().sum::<f64>() / uars.len().max(1) as f64)
-                    })
-                    .collect();
-                let scores = scores?;
-                let best = crate::util::argmax(&scores);
-                (spec.grid[best].clone(), Some(scores[best]))
+                let (c, u) =
+                    search.choose(ds, &m, &fold.train, fold_seed, cancel, &tick, fi + 1)?;
+                (c, Some(u))
             } else {
-                (spec.grid[0].clone(), None)
+                (search.only(), None)
             };
             if cancel.is_cancelled() {
                 return Err(ExperimentError::Cancelled);
             }
             let pred = fit_and_predict(
                 ds,
-                &x,
+                &m,
                 &fold.train,
                 &fold.test,
                 &chosen,
                 spec.smote_k,
                 fold_seed,
+                true,
             )?;
             let predictions: Vec<usize> = pred.iter().map(|p| p.0).collect();
             let confusion =
                 Confusion::from_predictions(ds.n_classes(), &ds.labels(&fold.test), &predictions);
-            tick(format!("fold {} fitted {chosen}", fi + 1));
+            tick(format!("fold {} fitted {}", fi + 1, chosen.model));
             {
                 let mut guard = so_far.lock().unwrap_or_else(|e| e.into_inner());
                 guard.0.merge(&confusion);
@@ -322,7 +580,8 @@ fn run_inner(
             Ok(FoldResult {
                 fold: fi,
                 scores: confusion.scores(),
-                chosen,
+                chosen: chosen.model,
+                select: chosen.select,
                 inner_uar,
                 test_rows: fold.test.clone(),
                 predictions,
@@ -360,6 +619,7 @@ fn run_inner(
         by_sex,
         folds,
         seconds: start.elapsed().as_secs_f64(),
+        normalisation: spec.normalisation(),
     })
 }
 

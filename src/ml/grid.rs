@@ -2,7 +2,11 @@
 
 use super::models::{Gamma, Kernel, MaxFeatures, Metric, ModelSpec, Weights};
 
-/// The default spec of a model family (`svm`, `knn`, `rf`, `logreg`, `nb`, `majority`).
+/// The model families, in the order the shells offer them.
+pub const FAMILIES: [&str; 7] = ["svm", "knn", "rf", "logreg", "nb", "majority", "ensemble"];
+
+/// The default spec of a model family (`svm`, `knn`, `rf`, `logreg`, `nb`, `majority`,
+/// `ensemble` = soft vote of logistic regression (C=1) and the RBF SVM (C=1)).
 pub fn default_spec(family: &str) -> Result<ModelSpec, String> {
     Ok(match family {
         "svm" => ModelSpec::Svm {
@@ -22,12 +26,15 @@ pub fn default_spec(family: &str) -> Result<ModelSpec, String> {
             max_features: MaxFeatures::Sqrt,
             seed: 0,
         },
-        "logreg" => ModelSpec::LogisticRegression { alpha: 0.0 },
+        "logreg" => ModelSpec::LogisticRegression { alpha: 1.0 },
         "nb" => ModelSpec::GaussianNb,
         "majority" => ModelSpec::Majority,
+        "ensemble" => ModelSpec::Ensemble {
+            members: vec![default_spec("logreg")?, default_spec("svm")?],
+        },
         other => {
             return Err(format!(
-                "unknown model '{other}' (svm, knn, rf, logreg, nb, majority)"
+                "unknown model '{other}' (svm, knn, rf, logreg, nb, majority, ensemble)"
             ));
         }
     })
@@ -99,13 +106,67 @@ fn set(spec: &ModelSpec, key: &str, value: &str) -> Result<ModelSpec, String> {
             }
         }
         (ModelSpec::LogisticRegression { alpha }, "alpha") => *alpha = num(value)?,
+        // scikit-learn's C: the inverse of alpha ("inf" or "none": unpenalised).
+        (ModelSpec::LogisticRegression { alpha }, "c") => {
+            *alpha = match value {
+                "inf" | "none" => 0.0,
+                v => {
+                    let c = num(v)?;
+                    if c <= 0.0 {
+                        return Err(format!("'{key}={value}': C must be positive"));
+                    }
+                    1.0 / c
+                }
+            }
+        }
         _ => return Err(bad()),
     }
     Ok(s)
 }
 
-/// Every combination of the `key=v1,v2,…` settings applied to the family's default.
+/// Every combination of the `key=v1,v2,…` settings applied to the family's default. For
+/// `ensemble`, keys name their member: `logreg.c=0.01,0.1`, `svm.c=1,10`.
 pub fn build_grid(family: &str, settings: &[String]) -> Result<Vec<ModelSpec>, String> {
+    if family == "ensemble" {
+        let ModelSpec::Ensemble { members } = default_spec(family)? else {
+            return Err("ensemble has no members".into());
+        };
+        let mut slots: Vec<Vec<ModelSpec>> = Vec::new();
+        for m in &members {
+            let prefix = format!("{}.", m.family());
+            let own: Vec<String> = settings
+                .iter()
+                .filter_map(|s| s.strip_prefix(&prefix).map(str::to_string))
+                .collect();
+            slots.push(build_grid(m.family(), &own)?);
+        }
+        if let Some(s) = settings.iter().find(|s| {
+            !members
+                .iter()
+                .any(|m| s.starts_with(&format!("{}.", m.family())))
+        }) {
+            return Err(format!(
+                "'{s}': ensemble settings name their member, e.g. logreg.c=0.01,0.1 or svm.c=1,10"
+            ));
+        }
+        let mut grid: Vec<Vec<ModelSpec>> = vec![Vec::new()];
+        for slot in slots {
+            grid = grid
+                .into_iter()
+                .flat_map(|prefix| {
+                    slot.iter().map(move |m| {
+                        let mut p = prefix.clone();
+                        p.push(m.clone());
+                        p
+                    })
+                })
+                .collect();
+        }
+        return Ok(grid
+            .into_iter()
+            .map(|members| ModelSpec::Ensemble { members })
+            .collect());
+    }
     let mut grid = vec![default_spec(family)?];
     for setting in settings {
         let (key, values) = setting
@@ -125,9 +186,57 @@ pub fn build_grid(family: &str, settings: &[String]) -> Result<Vec<ModelSpec>, S
     Ok(grid)
 }
 
+/// Splits the experiment-level `select=K1,K2` setting from the model settings: returns the
+/// model grid and the selection sizes to search (empty = no selection).
+pub fn build_search(
+    family: &str,
+    settings: &[String],
+) -> Result<(Vec<ModelSpec>, Vec<usize>), String> {
+    let mut select = Vec::new();
+    let mut rest = Vec::new();
+    for s in settings {
+        match s.split_once('=') {
+            Some((k, values)) if k.trim() == "select" => {
+                for v in values.split(',').filter(|v| !v.is_empty()) {
+                    let k: usize = v.trim().parse().ok().filter(|&k| k > 0).ok_or_else(|| {
+                        format!("'{v}' is not a positive number of features (in select)")
+                    })?;
+                    select.push(k);
+                }
+            }
+            _ => rest.push(s.clone()),
+        }
+    }
+    Ok((build_grid(family, &rest)?, select))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ensemble_grids_are_per_member_and_select_is_split_off() {
+        let (g, sel) = build_search(
+            "ensemble",
+            &[
+                "logreg.c=0.01,0.1".into(),
+                "svm.c=1,10,100".into(),
+                "select=50,100".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(sel, vec![50, 100]);
+        assert_eq!(g.len(), 6);
+        assert!(matches!(&g[0], ModelSpec::Ensemble { members } if members.len() == 2));
+        assert!(
+            build_grid("ensemble", &["c=1".into()])
+                .unwrap_err()
+                .contains("name their member")
+        );
+        assert!(build_search("svm", &["select=0".into()]).is_err());
+        let lr = build_grid("logreg", &["c=0.5".into()]).unwrap();
+        assert_eq!(lr, vec![ModelSpec::LogisticRegression { alpha: 2.0 }]);
+    }
 
     #[test]
     fn grid_is_the_cartesian_product() {

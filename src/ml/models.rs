@@ -4,13 +4,20 @@
 //! library scikit-learn's SVC wraps; one-vs-one); the random forest is our own CART forest,
 //! trees grown in parallel (see [`super::forest`] for why not smartcore's); k-NN is a
 //! brute-force search over a contiguous matrix, parallel over query rows; logistic regression
-//! and Gaussian naive Bayes are smartcore's; the majority class is the floor.
+//! is our own L-BFGS ([`super::logreg`]; smartcore's was ~60× slower than scikit-learn and
+//! gave no probabilities); Gaussian naive Bayes is smartcore's; the majority class is the floor.
 //!
-//! Class probabilities, for display: SVM — the share of one-vs-one votes each class won;
+//! Class probabilities: SVM — Platt scaling as LIBSVM's `-b 1` (a sigmoid per class pair
+//! fitted on decision values of an internal 5-fold cross-validation, the pairs coupled by
+//! Wu, Lin & Weng's method); our folds are drawn from a seeded stream where LIBSVM uses the C
+//! library's `rand()`. The predicted class stays LIBSVM's one-vs-one vote, so it can differ
+//! from the most probable class on near ties, as in LIBSVM. Without calibration
+//! ([`FitOptions::calibrate`] false: inner folds of a grid search that only need votes) the
+//! share of votes each class won;
 //! k-NN — the (distance-weighted) share of the k neighbours; forest — the mean of the trees'
 //! leaf class distributions (scikit-learn's `predict_proba`);
-//! logistic regression and naive Bayes — 1 for the predicted class (smartcore 0.7 exposes
-//! no probabilities); majority — the training class frequencies.
+//! logistic regression — the softmax; naive Bayes — 1 for the predicted class (smartcore 0.7
+//! exposes no probabilities); majority — the training class frequencies.
 
 use std::fmt;
 
@@ -18,7 +25,6 @@ use libsvm_rs::{KernelType, SvmNode, SvmParameter, SvmProblem, SvmType};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
 use thiserror::Error;
 
@@ -81,11 +87,17 @@ pub enum ModelSpec {
         max_features: MaxFeatures,
         seed: u64,
     },
+    /// Multinomial, L2: `alpha` is the penalty on the summed loss, `1/C` in scikit-learn's
+    /// terms (0 = unpenalised).
     LogisticRegression {
         alpha: f64,
     },
     GaussianNb,
     Majority,
+    /// Soft vote: the mean of the members' class probabilities.
+    Ensemble {
+        members: Vec<ModelSpec>,
+    },
 }
 
 impl ModelSpec {
@@ -98,6 +110,7 @@ impl ModelSpec {
             ModelSpec::LogisticRegression { .. } => "logreg",
             ModelSpec::GaussianNb => "nb",
             ModelSpec::Majority => "majority",
+            ModelSpec::Ensemble { .. } => "ensemble",
         }
     }
 
@@ -116,6 +129,13 @@ impl ModelSpec {
                 min_samples_split: *min_samples_split,
                 max_features: *max_features,
                 seed,
+            },
+            ModelSpec::Ensemble { members } => ModelSpec::Ensemble {
+                members: members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| m.with_seed(crate::util::derive_seed(seed, i as u64)))
+                    .collect(),
             },
             other => other.clone(),
         }
@@ -149,6 +169,16 @@ impl fmt::Display for ModelSpec {
             ModelSpec::LogisticRegression { alpha } => write!(f, "LogReg alpha={alpha}"),
             ModelSpec::GaussianNb => f.write_str("GaussianNB"),
             ModelSpec::Majority => f.write_str("majority class"),
+            ModelSpec::Ensemble { members } => {
+                f.write_str("soft vote of ")?;
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" + ")?;
+                    }
+                    write!(f, "{m}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -179,7 +209,7 @@ pub enum Model {
     Forest(Forest),
 
     LogReg {
-        model: LogisticRegression<f64, u32, DenseMatrix<f64>, Vec<u32>>,
+        model: super::logreg::LogisticModel,
         n_classes: usize,
     },
     Nb {
@@ -189,6 +219,28 @@ pub enum Model {
     Majority {
         priors: Vec<f64>,
     },
+    Ensemble {
+        members: Vec<Model>,
+        n_classes: usize,
+    },
+}
+
+/// How a model is fitted beyond its hyperparameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FitOptions {
+    /// Calibrated SVM probabilities (Platt scaling; ~5× the SVM's fit time).
+    pub calibrate: bool,
+    /// Seeds the calibration's internal folds.
+    pub seed: u64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            calibrate: true,
+            seed: 0,
+        }
+    }
 }
 
 fn dense(x: &[f64], d: usize) -> Result<DenseMatrix<f64>, FitError> {
@@ -210,13 +262,26 @@ fn svm_rows(x: &[f64], d: usize) -> Vec<Vec<SvmNode>> {
         .collect()
 }
 
-/// Fits `spec` on row-major `x` (`d` columns) with labels `y` in `0..n_classes`.
+/// Fits `spec` on row-major `x` (`d` columns) with labels `y` in `0..n_classes`, with
+/// calibrated probabilities (seed 0).
 pub fn fit(
     spec: &ModelSpec,
     x: &[f64],
     y: &[usize],
     d: usize,
     n_classes: usize,
+) -> Result<Model, FitError> {
+    fit_with(spec, x, y, d, n_classes, FitOptions::default())
+}
+
+/// [`fit`] with explicit options.
+pub fn fit_with(
+    spec: &ModelSpec,
+    x: &[f64],
+    y: &[usize],
+    d: usize,
+    n_classes: usize,
+    opts: FitOptions,
 ) -> Result<Model, FitError> {
     if y.is_empty() || d == 0 {
         return Err(FitError::Empty);
@@ -256,10 +321,11 @@ pub fn fit(
                 labels: y.iter().map(|&c| c as f64).collect(),
                 instances: svm_rows(x, d),
             };
-            Model::Svm {
-                model: libsvm_rs::train::svm_train(&problem, &param),
-                n_classes,
+            let mut model = libsvm_rs::train::svm_train(&problem, &param);
+            if opts.calibrate {
+                platt_calibrate(&mut model, &problem, &param, opts.seed);
             }
+            Model::Svm { model, n_classes }
         }
         ModelSpec::Knn { k, weights, metric } => Model::Knn {
             spec: ((*k).max(1), *weights, *metric),
@@ -290,10 +356,11 @@ pub fn fit(
             Model::Forest(Forest::fit(x, y, d, n_classes, &params))
         }
         ModelSpec::LogisticRegression { alpha } => {
-            let m = dense(x, d)?;
-            let p = LogisticRegressionParameters::default().with_alpha(*alpha);
-            let model = LogisticRegression::fit(&m, &labels_u32, p)
-                .map_err(|e| FitError::Engine(e.to_string()))?;
+            let opts = super::logreg::LbfgsOptions {
+                c: (*alpha > 0.0).then(|| 1.0 / alpha),
+                ..Default::default()
+            };
+            let model = super::logreg::fit(x, y, d, n_classes, &opts);
             Model::LogReg { model, n_classes }
         }
         ModelSpec::GaussianNb => {
@@ -311,7 +378,110 @@ pub fn fit(
             priors.iter_mut().for_each(|p| *p /= n);
             Model::Majority { priors }
         }
+        ModelSpec::Ensemble { members } => {
+            if members.is_empty() {
+                return Err(FitError::Engine("an ensemble needs members".into()));
+            }
+            let fitted: Result<Vec<Model>, FitError> = members
+                .par_iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let o = FitOptions {
+                        calibrate: true,
+                        seed: crate::util::derive_seed(opts.seed, i as u64),
+                    };
+                    fit_with(m, x, y, d, n_classes, o)
+                })
+                .collect();
+            Model::Ensemble {
+                members: fitted?,
+                n_classes,
+            }
+        }
     })
+}
+
+/// Platt scaling as LIBSVM's `svm_binary_svc_probability` for each class pair of a fitted
+/// one-vs-one model: decision values from a 5-fold cross-validation of that pair's binary
+/// problem (same C and kernel), then `sigmoid_train`. Fills `prob_a`/`prob_b`.
+fn platt_calibrate(
+    model: &mut libsvm_rs::SvmModel,
+    problem: &SvmProblem,
+    param: &SvmParameter,
+    seed: u64,
+) {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let labels = model.label.clone();
+    let k = labels.len();
+    let pairs: Vec<(usize, usize)> = (0..k)
+        .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
+        .collect();
+    let fitted: Vec<(f64, f64)> = pairs
+        .par_iter()
+        .enumerate()
+        .map(|(pi, &(i, j))| {
+            let rows: Vec<usize> = (0..problem.labels.len())
+                .filter(|&r| {
+                    let l = problem.labels[r] as i32;
+                    l == labels[i] || l == labels[j]
+                })
+                .collect();
+            let sign: Vec<f64> = rows
+                .iter()
+                .map(|&r| {
+                    if problem.labels[r] as i32 == labels[i] {
+                        1.0
+                    } else {
+                        -1.0
+                    }
+                })
+                .collect();
+            let l = rows.len();
+            let mut perm: Vec<usize> = (0..l).collect();
+            let mut rng =
+                rand_chacha::ChaCha8Rng::seed_from_u64(crate::util::derive_seed(seed, pi as u64));
+            perm.shuffle(&mut rng);
+            let folds = 5.min(l.max(1));
+            let mut dec = vec![0.0; l];
+            for f in 0..folds {
+                let (begin, end) = (f * l / folds, (f + 1) * l / folds);
+                let train: Vec<usize> = perm[..begin].iter().chain(&perm[end..]).copied().collect();
+                let positive = train.iter().filter(|&&t| sign[t] > 0.0).count();
+                let held = &perm[begin..end];
+                if positive == 0 || positive == train.len() {
+                    let v = if train.is_empty() {
+                        0.0
+                    } else if positive > 0 {
+                        1.0
+                    } else {
+                        -1.0
+                    };
+                    held.iter().for_each(|&h| dec[h] = v);
+                    continue;
+                }
+                let sub = SvmProblem {
+                    labels: train.iter().map(|&t| sign[t]).collect(),
+                    instances: train
+                        .iter()
+                        .map(|&t| problem.instances[rows[t]].clone())
+                        .collect(),
+                };
+                let mut p = param.clone();
+                p.probability = false;
+                let m = libsvm_rs::train::svm_train(&sub, &p);
+                for &h in held {
+                    let mut dv = [0.0];
+                    libsvm_rs::predict::predict_values(&m, &problem.instances[rows[h]], &mut dv);
+                    dec[h] = dv[0] * f64::from(m.label[0]);
+                }
+            }
+            libsvm_rs::probability::sigmoid_train(&dec, &sign)
+        })
+        .collect();
+    model.prob_a = fitted.iter().map(|p| p.0).collect();
+    model.prob_b = fitted.iter().map(|p| p.1).collect();
+    model.param.probability = true;
 }
 
 /// Predicted classes of a smartcore model, each with a one-hot probability vector.
@@ -343,6 +513,7 @@ impl Model {
             | Model::Nb { n_classes, .. } => *n_classes,
             Model::Forest(f) => f.n_classes,
             Model::Majority { priors } => priors.len(),
+            Model::Ensemble { n_classes, .. } => *n_classes,
         }
     }
 
@@ -356,6 +527,15 @@ impl Model {
                     .par_iter()
                     .map(|r| {
                         let label = libsvm_rs::predict::predict(model, r).round() as usize;
+                        if let Some((_, p)) = libsvm_rs::predict::predict_probability(model, r) {
+                            let mut probs = vec![0.0; n];
+                            for (&l, v) in model.labels().iter().zip(p) {
+                                if let Some(o) = probs.get_mut(l as usize) {
+                                    *o = v;
+                                }
+                            }
+                            return (label, probs);
+                        }
                         let mut dec = vec![0.0; n * (n - 1) / 2];
                         libsvm_rs::predict::predict_values(model, r, &mut dec);
                         (label, ovo_vote_share(model.labels(), &dec, n))
@@ -382,11 +562,33 @@ impl Model {
                     (argmax(&p), p)
                 })
                 .collect()),
-            Model::LogReg { model, .. } => one_hots(model.predict(&dense(x, d)?), n),
+            Model::LogReg { model, .. } => Ok(x
+                .par_chunks(d)
+                .map(|row| {
+                    let p = model.proba(row);
+                    (argmax(&p), p)
+                })
+                .collect()),
             Model::Nb { model, .. } => one_hots(model.predict(&dense(x, d)?), n),
             Model::Majority { priors } => {
                 let c = argmax(priors);
                 Ok((0..x.len() / d).map(|_| (c, priors.clone())).collect())
+            }
+            Model::Ensemble { members, .. } => {
+                let mut mean = vec![vec![0.0; n]; x.len() / d.max(1)];
+                for m in members {
+                    for (acc, (_, p)) in mean.iter_mut().zip(m.predict(x, d)?) {
+                        acc.iter_mut().zip(&p).for_each(|(a, v)| *a += v);
+                    }
+                }
+                let k = members.len().max(1) as f64;
+                Ok(mean
+                    .into_iter()
+                    .map(|mut p| {
+                        p.iter_mut().for_each(|v| *v /= k);
+                        (argmax(&p), p)
+                    })
+                    .collect())
             }
         }
     }

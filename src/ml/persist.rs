@@ -63,6 +63,9 @@ pub struct SavedModel {
     pub features: FeatureConfig,
     pub speaker_norm: bool,
     pub smote_k: Option<usize>,
+    /// Columns kept by univariate selection before scaling (None = all).
+    #[serde(default)]
+    pub selection: Option<super::select::Selection>,
     pub scaler: StandardScaler,
     pub classes: Vec<Emotion>,
     pub spec: ModelSpec,
@@ -108,19 +111,26 @@ pub fn train_final(
     report: &Report,
     corpus: &Corpus,
 ) -> Result<SavedModel, PersistError> {
-    let chosen = spec
-        .grid
-        .iter()
-        .max_by_key(|g| {
-            let votes = report.folds.iter().filter(|f| &f.chosen == *g).count();
-            // Prefer earlier grid points on ties: max_by_key keeps the last maximum, so rank by
-            // (votes, reverse position).
-            (
-                votes,
-                usize::MAX - spec.grid.iter().position(|x| x == *g).unwrap_or(0),
-            )
+    // The (selection, model) pair chosen most often across the outer folds; the earliest in
+    // fold order on ties.
+    let mut tally: Vec<((Option<usize>, ModelSpec), usize)> = Vec::new();
+    for f in &report.folds {
+        let key = (f.select, f.chosen.clone());
+        match tally.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((key, 1)),
+        }
+    }
+    let best = tally.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let (select, chosen) = tally
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(k, _)| k)
+        .or_else(|| {
+            spec.grid
+                .first()
+                .map(|g| (spec.select.first().copied(), g.clone()))
         })
-        .cloned()
         .ok_or_else(|| PersistError::Train("empty grid".into()))?;
     let d = ds.n_features;
     let mut x = ds.x.clone();
@@ -128,20 +138,31 @@ pub fn train_final(
         let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
         normalise_per_group(&mut x, d, &groups);
     }
+    let mut y = ds.y.clone();
+    let selection = select.map(|k| super::select::Selection::k_best(&x, &y, d, ds.n_classes(), k));
+    let (x_sel, d) = match &selection {
+        Some(sel) => (sel.apply(&x), sel.len()),
+        None => (x, d),
+    };
+    let mut x = x_sel;
     let scaler = StandardScaler::fit(&x, d);
     scaler.transform(&mut x);
-    let mut y = ds.y.clone();
     if let Some(k) = spec.smote_k {
         let name = |c: usize| ds.classes.get(c).map_or(c.to_string(), |e| e.to_string());
         (x, y) = smote(&x, &y, d, k, derive_seed(spec.seed, 7), &name)
             .map_err(|e| PersistError::Train(e.to_string()))?;
     }
-    let model = models::fit(
+    let opts = models::FitOptions {
+        calibrate: true,
+        seed: derive_seed(spec.seed, 13),
+    };
+    let model = models::fit_with(
         &chosen.with_seed(derive_seed(spec.seed, 11)),
         &x,
         &y,
         d,
         ds.n_classes(),
+        opts,
     )
     .map_err(|e| PersistError::Train(e.to_string()))?;
     Ok(SavedModel {
@@ -149,6 +170,7 @@ pub fn train_final(
         features: features.clone(),
         speaker_norm: spec.speaker_norm,
         smote_k: spec.smote_k,
+        selection,
         scaler,
         classes: ds.classes.clone(),
         spec: chosen,
@@ -213,7 +235,10 @@ impl SavedModel {
         clips: &[Audio],
         norm: SpeakerNorm<'_>,
     ) -> Result<Vec<(Emotion, Vec<f64>)>, PersistError> {
-        let d = self.scaler.mean.len();
+        let d = self
+            .selection
+            .as_ref()
+            .map_or(self.scaler.mean.len(), |s| s.n_input);
         let mut x = Vec::with_capacity(clips.len() * d);
         for a in clips {
             let v = self.features_of(a);
@@ -243,6 +268,10 @@ impl SavedModel {
                 }
             }
         }
+        let (mut x, d) = match &self.selection {
+            Some(sel) => (sel.apply(&x), sel.len()),
+            None => (x, d),
+        };
         self.scaler.transform(&mut x);
         let pred = self
             .model

@@ -26,6 +26,9 @@ pub enum Protocol {
     Loso,
     /// Train on every actor but these, test on these (speaker-independent).
     Holdout { test_actors: Vec<u8> },
+    /// Explicit folds: each a set of test actors, trained on everyone else (for comparison
+    /// with published fold assignments).
+    Folds { test_actors: Vec<Vec<u8>> },
 }
 
 /// One train/test split, as row indices.
@@ -43,6 +46,8 @@ pub enum ProtocolError {
     NoTestActors(Vec<u8>),
     #[error("hold-out leaves no training actors")]
     NoTrainActors,
+    #[error("fold {0} (test actors {1:?}) has no clips in the data")]
+    EmptyFold(usize, Vec<u8>),
     #[error("bad protocol '{0}': {1}")]
     Parse(String, String),
 }
@@ -117,6 +122,21 @@ impl Protocol {
                 }
                 Ok(vec![Fold { train, test }])
             }
+            Protocol::Folds { test_actors } => {
+                let mut folds = Vec::new();
+                for (f, set) in test_actors.iter().enumerate() {
+                    let (test, train): (Vec<usize>, Vec<usize>) =
+                        (0..n).partition(|&i| set.contains(&ds.actor(i).number()));
+                    if test.is_empty() {
+                        return Err(ProtocolError::EmptyFold(f + 1, set.clone()));
+                    }
+                    if train.is_empty() {
+                        return Err(ProtocolError::NoTrainActors);
+                    }
+                    folds.push(Fold { train, test });
+                }
+                Ok(folds)
+            }
             Protocol::Random {
                 test_fraction,
                 seed,
@@ -169,13 +189,24 @@ impl fmt::Display for Protocol {
                 let a: Vec<String> = test_actors.iter().map(|a| a.to_string()).collect();
                 write!(f, "holdout:{}", a.join(","))
             }
+            Protocol::Folds { test_actors } => {
+                let sets: Vec<String> = test_actors
+                    .iter()
+                    .map(|set| {
+                        let a: Vec<String> = set.iter().map(|a| a.to_string()).collect();
+                        a.join(",")
+                    })
+                    .collect();
+                write!(f, "folds:{}", sets.join("/"))
+            }
         }
     }
 }
 
 impl FromStr for Protocol {
     type Err = ProtocolError;
-    /// `actor-kfold:5`, `loso`, `random:0.2`, `kfold:5`, `holdout:21-24` or `holdout:3,7`.
+    /// `actor-kfold:5`, `loso`, `random:0.2`, `kfold:5`, `holdout:21-24` or `holdout:3,7`,
+    /// `folds:1,2/3,4/5,6` (test actors of each fold; every actor in at most one fold).
     /// Seeds default to 0; the experiment's seed replaces them.
     fn from_str(s: &str) -> Result<Self, ProtocolError> {
         let bad = |why: &str| ProtocolError::Parse(s.to_string(), why.to_string());
@@ -184,8 +215,43 @@ impl FromStr for Protocol {
             a.parse::<usize>()
                 .map_err(|_| bad("expected a whole number"))
         };
+        let actor_list = |list: &str| -> Result<Vec<u8>, ProtocolError> {
+            let mut actors = Vec::new();
+            for part in list.split(',').filter(|p| !p.is_empty()) {
+                let one = |a: &str| -> Result<u8, ProtocolError> {
+                    a.trim()
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|a| (1..=99).contains(a))
+                        .ok_or_else(|| bad(&format!("'{a}' is not an actor number (1-99)")))
+                };
+                if let Some((a, b)) = part.split_once('-') {
+                    actors.extend(one(a)?..=one(b)?);
+                } else {
+                    actors.push(one(part)?);
+                }
+            }
+            Ok(actors)
+        };
         match kind {
             "loso" => Ok(Protocol::Loso),
+            "folds" => {
+                let mut sets = Vec::new();
+                for set in arg.split('/') {
+                    let a = actor_list(set)?;
+                    if a.is_empty() {
+                        return Err(bad("every fold needs test actors, e.g. folds:1,2/3,4"));
+                    }
+                    if let Some(x) = a.iter().find(|x| sets.iter().flatten().any(|y| y == *x)) {
+                        return Err(bad(&format!("actor {x} is in two folds")));
+                    }
+                    sets.push(a);
+                }
+                if sets.len() < 2 {
+                    return Err(bad("give at least two folds, e.g. folds:1,2/3,4"));
+                }
+                Ok(Protocol::Folds { test_actors: sets })
+            }
             "actor-kfold" => Ok(Protocol::ActorKFold {
                 k: if arg.is_empty() { 5 } else { int(arg)? },
             }),
@@ -208,15 +274,7 @@ impl FromStr for Protocol {
                 })
             }
             "holdout" => {
-                let mut actors = Vec::new();
-                for part in arg.split(',').filter(|p| !p.is_empty()) {
-                    if let Some((a, b)) = part.split_once('-') {
-                        let (a, b) = (int(a)? as u8, int(b)? as u8);
-                        actors.extend(a..=b);
-                    } else {
-                        actors.push(int(part)? as u8);
-                    }
-                }
+                let actors = actor_list(arg)?;
                 if actors.is_empty() {
                     return Err(bad("name the test actors, e.g. holdout:21-24"));
                 }
@@ -225,7 +283,7 @@ impl FromStr for Protocol {
                 })
             }
             _ => Err(bad(
-                "expected actor-kfold:K, loso, random:F, kfold:K or holdout:A-B",
+                "expected actor-kfold:K, loso, random:F, kfold:K, holdout:A-B or folds:A,B/C,D",
             )),
         }
     }

@@ -73,6 +73,33 @@ pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u8]) {
     }
 }
 
+/// Z-scores each group's rows with statistics of `n` of that group's rows drawn at random
+/// (seeded; a group with ≤ `n` rows uses all of them) — a speaker enrolled with `n` clips.
+/// Uses no labels.
+pub fn normalise_per_group_enrolled(x: &mut [f64], d: usize, groups: &[u8], n: usize, seed: u64) {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let mut keys: Vec<u8> = groups.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    for g in keys {
+        let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == g).collect();
+        let mut rng =
+            rand_chacha::ChaCha8Rng::seed_from_u64(crate::util::derive_seed(seed, u64::from(g)));
+        let mut pick = idx.clone();
+        pick.shuffle(&mut rng);
+        pick.truncate(n.max(1));
+        let mut sub: Vec<f64> = Vec::with_capacity(pick.len() * d);
+        for &i in &pick {
+            sub.extend_from_slice(&x[i * d..(i + 1) * d]);
+        }
+        let s = StandardScaler::fit(&sub, d);
+        for &i in &idx {
+            s.transform(&mut x[i * d..(i + 1) * d]);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +115,23 @@ mod tests {
         s.transform(&mut y);
         assert!((y[0] + y[2] + y[4]).abs() < 1e-12);
         assert_eq!(y[1], 0.0);
+    }
+
+    #[test]
+    fn enrolled_normalisation_uses_only_n_rows_and_all_rows_when_n_is_large() {
+        let rows: Vec<f64> = (0..10).map(|i| (i * i) as f64).collect();
+        let groups = vec![4u8; 10];
+        let mut all = rows.clone();
+        normalise_per_group(&mut all, 1, &groups);
+        let mut big = rows.clone();
+        normalise_per_group_enrolled(&mut big, 1, &groups, 50, 3);
+        assert_eq!(all, big);
+        let mut few = rows.clone();
+        normalise_per_group_enrolled(&mut few, 1, &groups, 3, 3);
+        assert_ne!(few, all);
+        let mut again = rows.clone();
+        normalise_per_group_enrolled(&mut again, 1, &groups, 3, 3);
+        assert_eq!(few, again, "seeded");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::corpus::{Emotion, RavdessId};
 use crate::features::Preset;
 use crate::ml::experiment::{Comparison, ExperimentSpec, JobEvent, Report, compare};
-use crate::ml::grid::build_grid;
+use crate::ml::grid::build_search;
 use crate::ml::metrics::{Confusion, Scores};
 use crate::ml::persist::SavedModel;
 use crate::ml::protocol::Protocol;
@@ -17,7 +17,7 @@ use crate::session::{Classification, ExperimentRecord, Outcome, TrainFormState};
 use super::app::{Action, App, ClipKey, Command, Pane, Prompt};
 
 /// Model families the form offers, in order.
-pub const FAMILIES: [&str; 6] = ["svm", "knn", "rf", "logreg", "nb", "majority"];
+pub use crate::ml::grid::FAMILIES;
 
 /// Protocols the form cycles through (any other can be typed).
 pub const PROTOCOLS: [&str; 4] = ["actor-kfold:5", "loso", "random:0.2", "kfold:5"];
@@ -28,7 +28,8 @@ pub fn default_grid(family: &str) -> &'static str {
         "svm" => "c=0.1,1,10",
         "knn" => "k=3,5,9",
         "rf" => "trees=100",
-        "logreg" => "alpha=0,1",
+        "logreg" => "c=0.01,0.1,1",
+        "ensemble" => "logreg.c=0.01,0.1 svm.c=1,10",
         _ => "",
     }
 }
@@ -92,7 +93,7 @@ impl TrainForm {
     /// The experiment the form describes, or what is wrong with it.
     pub fn spec(&self) -> Result<ExperimentSpec, String> {
         let settings: Vec<String> = self.grid.split_whitespace().map(String::from).collect();
-        let grid = build_grid(self.family, &settings)?;
+        let (grid, select) = build_search(self.family, &settings)?;
         let protocol: Protocol = self.protocol.parse().map_err(|e| format!("{e}"))?;
         Ok(ExperimentSpec {
             grid,
@@ -101,6 +102,8 @@ impl TrainForm {
             speaker_norm: self.speaker_norm,
             inner_folds: 3,
             seed: self.seed,
+            select,
+            enrol: None,
         })
     }
 

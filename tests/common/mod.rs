@@ -62,6 +62,8 @@ pub fn fit_classic(
         speaker_norm,
         inner_folds: 3,
         seed,
+        select: Vec::new(),
+        enrol: None,
     };
     let report = emoscope::ml::experiment::run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
     emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, corpus).unwrap()
