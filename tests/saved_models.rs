@@ -129,3 +129,41 @@ fn broken_model_files_are_reported_with_their_name() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.ron"));
 }
+
+/// Shapes a saved model's new parts must have: a selection inside the input features and of
+/// the scaler's width, logistic-regression weights for every class × feature, SVM
+/// probability pairs (libsvm-rs's own check) — each refused on load with the file and the
+/// field named.
+#[test]
+fn inconsistent_shapes_are_refused_on_load() {
+    use emoscope::ml::models::Model;
+    use emoscope::ml::select::Selection;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(&tmp.path().join("corpus"));
+    let refused = |name: &str, m: &SavedModel, field: &str| {
+        let p = tmp.path().join(name);
+        m.save(&p).unwrap();
+        let err = SavedModel::load(&p).unwrap_err().to_string();
+        assert!(err.contains(name) && err.contains(field), "{name}: {err}");
+    };
+    let mut lr = common::fit_classic(&corpus, "logreg", false, 1);
+    let good = tmp.path().join("lr.ron");
+    lr.save(&good).unwrap();
+    SavedModel::load(&good).unwrap();
+    if let Model::LogReg { model, .. } = &mut lr.model {
+        model.intercepts.pop();
+    }
+    refused("short_intercepts.ron", &lr, "model.LogReg");
+    let mut lr = common::fit_classic(&corpus, "logreg", false, 1);
+    let d = lr.scaler.mean.len();
+    lr.selection = Some(Selection {
+        n_input: d,
+        keep: (1..=d).collect(),
+    });
+    refused("selection_out_of_range.ron", &lr, "selection: column");
+    let mut svm = common::fit_classic(&corpus, "svm", false, 1);
+    if let Model::Svm { model, .. } = &mut svm.model {
+        model.prob_a.pop();
+    }
+    refused("svm_pairs.ron", &svm, "probA");
+}

@@ -3,22 +3,27 @@
 //! and accuracy.
 
 use std::io::Write;
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 
 use crate::features::Preset;
-use crate::ml::dataset::Dataset;
+use crate::ml::dataset::{Dataset, gather_rows};
 use crate::ml::logreg::{self, LbfgsOptions};
 use crate::ml::protocol::Protocol;
 use crate::ml::scale::{StandardScaler, normalise_per_group};
 
+/// Runs `python3 SCRIPT ARGS…`, returning its output or writing why it did not run.
+pub type PeerRunner =
+    dyn Fn(&mut dyn Write, &str, &str, &[std::ffi::OsString]) -> Result<Option<String>>;
+
 /// Fits C=1 logistic regression on every LOSO fold of `preset`'s per-speaker-normalised
-/// features, then runs scikit-learn on the same matrix and folds.
+/// features, then runs scikit-learn on the same matrix and folds (through `run_peer`, the
+/// CLI's peer-script runner).
 pub fn bench_logreg(
     corpus: &crate::corpus::Corpus,
     preset: Preset,
+    run_peer: &PeerRunner,
     out: &mut dyn Write,
 ) -> Result<()> {
     let table = super::train::features_for(corpus, preset, false)?;
@@ -31,12 +36,7 @@ pub fn bench_logreg(
     let opts = LbfgsOptions::default();
     let (mut fit_s, mut right, mut iters) = (0.0, 0usize, Vec::new());
     for f in &folds {
-        let gather = |idx: &[usize]| -> Vec<f64> {
-            idx.iter()
-                .flat_map(|&i| x[i * d..(i + 1) * d].iter().copied())
-                .collect()
-        };
-        let (mut xtr, mut xte) = (gather(&f.train), gather(&f.test));
+        let (mut xtr, mut xte) = (gather_rows(&x, d, &f.train), gather_rows(&x, d, &f.test));
         let s = StandardScaler::fit(&xtr, d);
         s.transform(&mut xtr);
         s.transform(&mut xte);
@@ -72,22 +72,9 @@ pub fn bench_logreg(
         "test_folds": folds.iter().map(|f| f.test.clone()).collect::<Vec<_>>(),
     });
     std::fs::write(dir.join("meta.json"), meta.to_string())?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sklearn_logreg.py");
-    match std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&dir)
-        .output()
-    {
-        Ok(o) if o.status.success() => out.write_all(&o.stdout)?,
-        Ok(o) => writeln!(
-            out,
-            "scikit-learn: not run ({})",
-            String::from_utf8_lossy(&o.stderr)
-                .lines()
-                .last()
-                .unwrap_or("failed")
-        )?,
-        Err(e) => writeln!(out, "scikit-learn: not run ({e})")?,
+    let args = [dir.as_os_str().to_owned()];
+    if let Some(text) = run_peer(out, "scikit-learn", "benches/sklearn_logreg.py", &args)? {
+        out.write_all(text.as_bytes())?;
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

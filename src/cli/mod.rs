@@ -191,6 +191,37 @@ pub enum BenchTarget {
     Logreg,
 }
 
+/// Runs a peer script of the repository (`python3 SCRIPT ARGS…`) and returns its standard
+/// output; when it cannot run or fails, writes "PEER: not run (why)" and returns `None`.
+fn run_peer(
+    out: &mut dyn Write,
+    peer: &str,
+    script: &str,
+    args: &[std::ffi::OsString],
+) -> Result<Option<String>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
+    match std::process::Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(Some(String::from_utf8_lossy(&o.stdout).into_owned())),
+        Ok(o) => {
+            let why = String::from_utf8_lossy(&o.stderr);
+            writeln!(
+                out,
+                "{peer}: not run ({})",
+                why.lines().last().unwrap_or("failed")
+            )?;
+            Ok(None)
+        }
+        Err(e) => {
+            writeln!(out, "{peer}: not run ({e})")?;
+            Ok(None)
+        }
+    }
+}
+
 /// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
@@ -278,7 +309,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             BenchTarget::Tui => bench_tui(&cli.corpus, out)?,
             BenchTarget::Logreg => {
                 let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
-                bench_ml::bench_logreg(&corpus, Preset::Full, out)?
+                bench_ml::bench_logreg(&corpus, Preset::Full, &run_peer, out)?
             }
         },
         Some(Command::Features {
@@ -467,40 +498,23 @@ fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Write) -> Resul
         )?;
     }
     if let Some(root) = corpus.root() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/librosa_features.py");
-        match std::process::Command::new("python3")
-            .arg(&script)
-            .arg(root)
-            .arg(n.to_string())
-            .output()
-        {
-            Ok(o) if o.status.success() => {
-                out.write_all(&o.stdout)?;
-                // "… 25.70 ms/clip (librosa …)": the classic preset's speed-up over it.
-                let text = String::from_utf8_lossy(&o.stdout);
-                let librosa_ms = text
-                    .split(" ms/clip")
-                    .next()
-                    .and_then(|head| head.rsplit(' ').next())
-                    .and_then(|v| v.parse::<f64>().ok());
-                if let (Some(l), Some(e)) = (librosa_ms, classic_ms) {
-                    writeln!(
-                        out,
-                        "classic preset, cold: {:.1}x faster than librosa (emoscope on {} threads, librosa 1 process)",
-                        l / e,
-                        rayon::current_num_threads()
-                    )?;
-                }
+        let args = [root.as_os_str().to_owned(), n.to_string().into()];
+        if let Some(text) = run_peer(out, "librosa", "benches/librosa_features.py", &args)? {
+            out.write_all(text.as_bytes())?;
+            // "… 25.70 ms/clip (librosa …)": the classic preset's speed-up over it.
+            let librosa_ms = text
+                .split(" ms/clip")
+                .next()
+                .and_then(|head| head.rsplit(' ').next())
+                .and_then(|v| v.parse::<f64>().ok());
+            if let (Some(l), Some(e)) = (librosa_ms, classic_ms) {
+                writeln!(
+                    out,
+                    "classic preset, cold: {:.1}x faster than librosa (emoscope on {} threads, librosa 1 process)",
+                    l / e,
+                    rayon::current_num_threads()
+                )?;
             }
-            Ok(o) => writeln!(
-                out,
-                "librosa: not run ({})",
-                String::from_utf8_lossy(&o.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("failed")
-            )?,
-            Err(e) => writeln!(out, "librosa: not run ({e})")?,
         }
     } else {
         writeln!(

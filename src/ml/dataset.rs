@@ -20,6 +20,15 @@ pub struct Dataset {
     pub ids: Vec<RavdessId>,
 }
 
+/// The rows `idx` of row-major `x` (`d` columns), in that order.
+pub fn gather_rows(x: &[f64], d: usize, idx: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(idx.len() * d);
+    for &i in idx {
+        out.extend_from_slice(&x[i * d..(i + 1) * d]);
+    }
+    out
+}
+
 /// Why a dataset cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DatasetError {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::dataset::Dataset;
+use super::dataset::{Dataset, gather_rows};
 use super::metrics::{Confusion, Scores};
 use super::models::{self, FitError, ModelSpec};
 use super::protocol::{Fold, Protocol, ProtocolError};
@@ -194,16 +194,9 @@ fn fit_and_predict(
     calibrate: bool,
 ) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
     let d0 = ds.n_features;
-    let gather = |x: &[f64], idx: &[usize]| -> Vec<f64> {
-        let mut out = Vec::with_capacity(idx.len() * d0);
-        for &i in idx {
-            out.extend_from_slice(&x[i * d0..(i + 1) * d0]);
-        }
-        out
-    };
-    let mut xtr = gather(m.train, train);
+    let mut xtr = gather_rows(m.train, d0, train);
     let mut ytr = ds.labels(train);
-    let mut xte = gather(m.test, test);
+    let mut xte = gather_rows(m.test, d0, test);
     let mut d = d0;
     if let Some(k) = cand.select {
         let sel = Selection::k_best(&xtr, &ytr, d0, ds.n_classes(), k);

@@ -186,6 +186,34 @@ pub fn train_final(
     })
 }
 
+/// The classifier's shapes against `d` features and `k` classes (logistic regression's
+/// weights), members of an ensemble included. (libsvm-rs checks its own model on
+/// deserialisation, Platt pairs included.)
+fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
+    match model {
+        Model::LogReg { model: m, .. } => {
+            let finite = m.weights.iter().chain(&m.intercepts).all(|v| v.is_finite());
+            if m.n_features != d
+                || m.n_classes != k
+                || m.weights.len() != k * d
+                || m.intercepts.len() != k
+            {
+                Err(format!(
+                    "model.LogReg: {} weights and {} intercepts for {k} classes × {d} features",
+                    m.weights.len(),
+                    m.intercepts.len()
+                ))
+            } else if !finite {
+                Err("model.LogReg: weights must be finite numbers".into())
+            } else {
+                Ok(())
+            }
+        }
+        Model::Ensemble { members, .. } => members.iter().try_for_each(|m| check_model(m, d, k)),
+        _ => Ok(()),
+    }
+}
+
 impl SavedModel {
     /// Writes the model as RON, atomically (a failed save leaves any previous file intact).
     pub fn save(&self, path: &Path) -> Result<(), PersistError> {
@@ -216,7 +244,37 @@ impl SavedModel {
         if m.format != FORMAT {
             return Err(PersistError::Format(path.into(), m.format));
         }
+        m.check_shapes()
+            .map_err(|why| PersistError::Parse(path.into(), why))?;
         Ok(m)
+    }
+
+    /// The dimensions the selection and the classifier read, consistent with the scaler (what
+    /// `classify` would otherwise index out of range). Checks the parts added for selection
+    /// and logistic regression; the rest of the model awaits issue 15's validation.
+    fn check_shapes(&self) -> Result<(), String> {
+        let d = self.scaler.mean.len();
+        if self.scaler.scale.len() != d {
+            return Err(format!(
+                "scaler: {} scales for {d} means",
+                self.scaler.scale.len()
+            ));
+        }
+        if let Some(sel) = &self.selection {
+            if sel.keep.len() != d {
+                return Err(format!(
+                    "selection: keeps {} columns, the scaler has {d}",
+                    sel.keep.len()
+                ));
+            }
+            if let Some(j) = sel.keep.iter().find(|&&j| j >= sel.n_input) {
+                return Err(format!(
+                    "selection: column {j} is outside the {} input features",
+                    sel.n_input
+                ));
+            }
+        }
+        check_model(&self.model, d, self.classes.len())
     }
 
     /// Feature vectors of clips, with the model's own extraction settings.

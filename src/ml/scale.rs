@@ -57,20 +57,7 @@ impl StandardScaler {
 /// Z-scores each group's rows with that group's own mean and std (rows of a group with a
 /// single member become zeros).
 pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u8]) {
-    let mut keys: Vec<u8> = groups.to_vec();
-    keys.sort_unstable();
-    keys.dedup();
-    for g in keys {
-        let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == g).collect();
-        let mut sub: Vec<f64> = Vec::with_capacity(idx.len() * d);
-        for &i in &idx {
-            sub.extend_from_slice(&x[i * d..(i + 1) * d]);
-        }
-        let s = StandardScaler::fit(&sub, d);
-        for &i in &idx {
-            s.transform(&mut x[i * d..(i + 1) * d]);
-        }
-    }
+    normalise_groups(x, d, groups, |_, rows| rows.to_vec());
 }
 
 /// Z-scores each group's rows with statistics of `n` of that group's rows drawn at random
@@ -79,21 +66,33 @@ pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u8]) {
 pub fn normalise_per_group_enrolled(x: &mut [f64], d: usize, groups: &[u8], n: usize, seed: u64) {
     use rand::SeedableRng;
     use rand::seq::SliceRandom;
+    normalise_groups(x, d, groups, |g, rows| {
+        let mut rng =
+            rand_chacha::ChaCha8Rng::seed_from_u64(crate::util::derive_seed(seed, u64::from(g)));
+        let mut pick = rows.to_vec();
+        pick.shuffle(&mut rng);
+        pick.truncate(n.max(1));
+        pick
+    });
+}
+
+/// Z-scores each group's rows with a scaler fitted on the rows `reference(group, rows)`
+/// picks among them.
+fn normalise_groups(
+    x: &mut [f64],
+    d: usize,
+    groups: &[u8],
+    reference: impl Fn(u8, &[usize]) -> Vec<usize>,
+) {
     let mut keys: Vec<u8> = groups.to_vec();
     keys.sort_unstable();
     keys.dedup();
     for g in keys {
         let idx: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == g).collect();
-        let mut rng =
-            rand_chacha::ChaCha8Rng::seed_from_u64(crate::util::derive_seed(seed, u64::from(g)));
-        let mut pick = idx.clone();
-        pick.shuffle(&mut rng);
-        pick.truncate(n.max(1));
-        let mut sub: Vec<f64> = Vec::with_capacity(pick.len() * d);
-        for &i in &pick {
-            sub.extend_from_slice(&x[i * d..(i + 1) * d]);
-        }
-        let s = StandardScaler::fit(&sub, d);
+        let s = StandardScaler::fit(
+            &crate::ml::dataset::gather_rows(x, d, &reference(g, &idx)),
+            d,
+        );
         for &i in &idx {
             s.transform(&mut x[i * d..(i + 1) * d]);
         }
