@@ -80,3 +80,26 @@ fn synth_writes_clips_into_actor_folders() {
     ]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn a_protocol_that_does_not_fit_the_corpus_is_named_once() {
+    use emoscope::corpus::Emotion;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("corpus");
+    common::synthetic_on_disk(&dir, &[1, 2], &[Emotion::Happy, Emotion::Sad]);
+    let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .env("EMOSCOPE_CACHE", tmp.path().join("cache"))
+        .args([
+            "--corpus",
+            dir.to_str().unwrap(),
+            "train",
+            "--protocol",
+            "folds:1/30",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let what = "fold 2 (test actors [30]) has no clips in the data";
+    assert_eq!(err.matches(what).count(), 1, "{err}");
+}

@@ -152,11 +152,12 @@ pub enum JobEvent {
 
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ExperimentError {
-    #[error("{0}")]
+    // Transparent: "{0}" plus #[from]'s source made anyhow print the message twice.
+    #[error(transparent)]
     Protocol(#[from] ProtocolError),
-    #[error("{0}")]
+    #[error(transparent)]
     Smote(#[from] SmoteError),
-    #[error("{0}")]
+    #[error(transparent)]
     Fit(#[from] FitError),
     #[error("no model to train (empty grid)")]
     EmptyGrid,
