@@ -54,6 +54,12 @@ pub struct TrainFormState {
     pub protocol: String,
     pub smote: bool,
     pub speaker_norm: bool,
+    /// Features kept by in-fold selection ("" = all).
+    #[serde(default)]
+    pub select: String,
+    /// Enrolment clips per test speaker (`None` = all).
+    #[serde(default)]
+    pub enrol: Option<usize>,
     pub seed: u64,
 }
 

@@ -160,3 +160,44 @@ fn prosody_and_full_vectors_are_named_and_finite() {
         assert!((20.0..42.0).contains(&f0), "{preset}: f0 {f0} st");
     }
 }
+
+#[test]
+fn large_vectors_are_named_finite_and_voiced() {
+    use emoscope::features::functionals::LARGE_DIMS;
+    use emoscope::features::summarise;
+    let corpus = Corpus::synthetic();
+    let cfg = FeatureConfig::preset(Preset::Large);
+    let names = cfg.names();
+    assert_eq!(names.len(), LARGE_DIMS);
+    let unique: std::collections::HashSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "duplicate names");
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    for clip in [&corpus.clips[100], &corpus.clips[7]] {
+        let audio = clip.load(&LoadOptions::default()).unwrap();
+        let values = summarise(&audio, &cfg);
+        assert_eq!(values.len(), names.len());
+        assert!(values.iter().all(|v| v.is_finite()));
+        let f0 = values[col("f0_semitone_median")];
+        assert!((20.0..42.0).contains(&f0), "f0 {f0} st");
+        // Voiced speech: jitter of a few per cent at most, positive HNR at the median.
+        assert!(values[col("jitter_local_mean")] < 0.1);
+        assert!(values[col("hnr_q3")] > 0.0);
+        assert!(values[col("loudness_max")] > values[col("loudness_min")]);
+    }
+    // Degenerate input gives numbers, not NaN.
+    let silence = emoscope::audio::Audio {
+        samples: vec![0.0; 10],
+        sample_rate: 48000,
+        source_rate: 48000,
+        source_channels: 1,
+        encoding: emoscope::audio::SampleEncoding::Synthetic,
+    };
+    assert!(summarise(&silence, &cfg).iter().all(|v| v.is_finite()));
+}
+
+/// The `large` CSV header: every column name, in order. A change here changes what saved
+/// models and exported tables mean, so it is reviewed as a snapshot.
+#[test]
+fn large_header_is_stable() {
+    insta::assert_snapshot!(FeatureConfig::preset(Preset::Large).names().join("\n"));
+}

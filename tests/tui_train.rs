@@ -131,12 +131,15 @@ impl Harness {
             self.type_text(g);
             self.act(Action::SearchDone);
         }
+        // Past Select to Protocol.
+        self.act(Action::Down);
         self.act(Action::Down);
         self.act(Action::Enter);
         self.app.prompt_text.clear();
         self.type_text(protocol);
         self.act(Action::SearchDone);
-        for _ in 0..3 {
+        // SMOTE, spk norm, enrol, seed.
+        for _ in 0..4 {
             self.act(Action::Down);
         }
         self.act(Action::Enter);

@@ -2,15 +2,16 @@
 //! tests/golden/voice_reference.csv, made by tests/golden/voice_reference.py.
 //!
 //! Our jitter/shimmer/HNR are simplified Praat-style measures (see src/features/voice.rs), so
-//! they agree with Praat in level and in ranking, not value by value. Measured here: median
-//! jitter 2.27 % vs Praat 2.39 %, shimmer 1.08 vs 1.16 dB, HNR 8.5 vs 9.5 dB; Spearman
-//! rank correlations across clips 0.37 (jitter), 0.45 (shimmer), 0.66 (HNR). The bounds below
-//! hold that agreement so a regression shows.
+//! they agree with Praat in level and in ranking, not value by value. Measured here (cycles
+//! at 16 kHz guided by the YIN voicing track, HNR at 16 kHz): median jitter 2.11 % vs Praat
+//! 2.40 %, shimmer 1.05 vs 1.16 dB, HNR 9.46 vs 9.53 dB; Spearman rank correlations across
+//! clips 0.76 (jitter), 0.75 (shimmer), 0.85 (HNR) — with pYIN at 48 kHz they were 0.37, 0.45
+//! and 0.66. The bounds below hold that agreement so a regression shows.
 
 mod common;
 
 use emoscope::audio::{self, LoadOptions};
-use emoscope::features::{FeatureConfig, Preset, functionals};
+use emoscope::features::{FeatureConfig, Preset, prosody_functionals};
 use rayon::prelude::*;
 
 fn ranks(x: &[f64]) -> Vec<f64> {
@@ -73,14 +74,14 @@ fn jitter_shimmer_hnr_agree_with_praat() {
         .map(|(file, _)| {
             let actor = format!("Actor_{}", &file[18..20]);
             let a = audio::load(&dir.join(actor).join(file), &LoadOptions::default()).unwrap();
-            let v = functionals(&a, &cfg).values;
+            let v = prosody_functionals(&a, &cfg).values;
             [f64::from(v[j]), f64::from(v[s]), f64::from(v[h])]
         })
         .collect();
     for (k, (name, rel, min_rho)) in [
-        ("jitter", 0.15, 0.3),
-        ("shimmer", 0.15, 0.35),
-        ("hnr", 0.2, 0.55),
+        ("jitter", 0.15, 0.7),
+        ("shimmer", 0.15, 0.7),
+        ("hnr", 0.1, 0.8),
     ]
     .into_iter()
     .enumerate()

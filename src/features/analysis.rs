@@ -52,6 +52,16 @@ impl Analysis {
 
 /// Analyses a clip with the framing and sizes of `cfg`.
 pub fn analyse(audio: &Audio, cfg: &FeatureConfig) -> Analysis {
+    analyse_with(audio, cfg, true)
+}
+
+/// [`analyse`] without the pitch track (`yin` and `pyin` left empty): what the `full`
+/// preset's spectral functionals read, at a fraction of the cost (pYIN is most of it).
+pub fn analyse_spectral(audio: &Audio, cfg: &FeatureConfig) -> Analysis {
+    analyse_with(audio, cfg, false)
+}
+
+fn analyse_with(audio: &Audio, cfg: &FeatureConfig, with_pitch: bool) -> Analysis {
     let sr = f64::from(audio.sample_rate);
     let y = &audio.samples;
     let params = StftParams {
@@ -101,7 +111,11 @@ pub fn analyse(audio: &Audio, cfg: &FeatureConfig) -> Analysis {
         hop: cfg.hop,
         ..PitchParams::default()
     };
-    let (yin, pyin) = yin_and_pyin(y, sr, &pitch);
+    let (yin, pyin) = if with_pitch {
+        yin_and_pyin(y, sr, &pitch)
+    } else {
+        (Vec::new(), Pyin::default())
+    };
     Analysis {
         sample_rate: audio.sample_rate,
         hop: cfg.hop,

@@ -45,7 +45,7 @@ pub struct FeatureTable {
 /// alters any vector (even in the last bit), so an upgraded emoscope never serves vectors
 /// computed by an older one. 2: session 3's STFT (fast magnitudes above 4 kHz, mel and chroma
 /// summation order).
-pub const ENGINE_VERSION: u32 = 2;
+pub const ENGINE_VERSION: u32 = 3;
 
 /// An on-disk cache of feature vectors: `DIR/engine<ENGINE_VERSION>-<config hash>/<clip
 /// key>.f32`.

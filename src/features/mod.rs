@@ -2,11 +2,15 @@
 //! classifiers use.
 //!
 //! Presets (see [`Preset`]): `classic` is the seed notebooks' 180-dim vector (means of 40 MFCC,
-//! 12 chroma, 128 mel); `classic+contrast` adds the 7 spectral-contrast means (187).
+//! 12 chroma, 128 mel); `classic+contrast` adds the 7 spectral-contrast means (187); `prosody`
+//! and `full` add eGeMAPS-like prosody and voice quality; `large` is a ComParE-2016-sized set of
+//! functionals over 69 descriptors and their deltas ([`functionals`], [`lld`]).
 
 pub mod analysis;
 pub mod extract;
 pub mod frames;
+pub mod functionals;
+pub mod lld;
 pub mod mel;
 pub mod pitch;
 pub mod real_fft;
@@ -15,6 +19,7 @@ pub mod spectral;
 pub mod stft;
 pub mod summary;
 pub mod voice;
+pub mod voicing;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +53,15 @@ pub enum Preset {
     #[value(name = "full")]
     #[serde(rename = "full")]
     Full,
+    /// ComParE-2016-sized (6624 dims): 48 functionals (moments, quartiles, percentiles 1/99,
+    /// linear and quadratic regression, peaks, level times, rise/fall and curvature times,
+    /// slopes, segment lengths) of 69 descriptors every 10 ms at 16 kHz (loudness, RMS, ZCR,
+    /// 26 auditory bands, MFCC 1–14, band energies, roll-offs, flux, centroid, entropy,
+    /// moments, slope, sharpness, harmonicity, eGeMAPS balance, F0, voicing, HNR, jitter,
+    /// shimmer) and of their deltas.
+    #[value(name = "large")]
+    #[serde(rename = "large")]
+    Large,
 }
 
 impl std::fmt::Display for Preset {
@@ -57,6 +71,7 @@ impl std::fmt::Display for Preset {
             Preset::ClassicContrast => "classic+contrast",
             Preset::Prosody => "prosody",
             Preset::Full => "full",
+            Preset::Large => "large",
         })
     }
 }
@@ -114,6 +129,7 @@ impl FeatureConfig {
     pub fn names(&self) -> Vec<String> {
         match self.preset {
             Preset::Classic | Preset::ClassicContrast => self.classic_names(),
+            Preset::Large => functionals::large_names(),
             // The functionals name themselves: run them once on a short silence.
             Preset::Prosody | Preset::Full => {
                 let silence = Audio {
@@ -123,7 +139,7 @@ impl FeatureConfig {
                     source_channels: 1,
                     encoding: crate::audio::SampleEncoding::Synthetic,
                 };
-                functionals(&silence, self).names
+                prosody_functionals(&silence, self).names
             }
         }
     }
@@ -192,15 +208,18 @@ fn stft_cached<R>(params: StftParams, f: impl FnOnce(&mut Stft) -> R) -> R {
 pub fn summarise(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     match cfg.preset {
         Preset::Classic | Preset::ClassicContrast => classic_means(audio, cfg),
-        Preset::Prosody | Preset::Full => functionals(audio, cfg).values,
+        Preset::Prosody | Preset::Full => prosody_functionals(audio, cfg).values,
+        Preset::Large => functionals::large_vector(&lld::descriptors(audio)),
     }
 }
 
-/// The prosody or full vector with its names, from the frame-level analysis.
-pub fn functionals(audio: &Audio, cfg: &FeatureConfig) -> summary::Named {
-    let a = analysis::analyse(audio, cfg);
+/// The prosody or full vector with its names: the full preset's spectral part from the
+/// frame-level analysis (without its pitch track), the prosody part from the 10 ms
+/// descriptors ([`lld`], F0 by [`voicing`]).
+pub fn prosody_functionals(audio: &Audio, cfg: &FeatureConfig) -> summary::Named {
     let mut out = summary::Named::default();
     if cfg.preset == Preset::Full {
+        let a = analysis::analyse_spectral(audio, cfg);
         let classic = FeatureConfig {
             preset: Preset::ClassicContrast,
             ..cfg.clone()
@@ -209,7 +228,7 @@ pub fn functionals(audio: &Audio, cfg: &FeatureConfig) -> summary::Named {
         out.values = classic_means(audio, &classic);
         full_extras(&a, &mut out);
     }
-    prosody(audio, &a, &mut out);
+    prosody(&lld::descriptors(audio), &mut out);
     out
 }
 
@@ -254,59 +273,69 @@ fn full_extras(a: &analysis::Analysis, out: &mut summary::Named) {
 }
 
 /// The eGeMAPS-like prosody and voice-quality functionals (see [`Preset::Prosody`]).
-fn prosody(audio: &Audio, a: &analysis::Analysis, out: &mut summary::Named) {
-    let sr = f64::from(a.sample_rate);
-    let frame_s = a.hop as f64 / sr;
-    let voiced = &a.pyin.voiced;
+fn prosody(d: &lld::Descriptors, out: &mut summary::Named) {
+    let sr = f64::from(lld::RATE);
+    let frame_s = d.frame_seconds();
+    let voiced = d.voiced();
     // F0 in semitones above 27.5 Hz (eGeMAPS), voiced frames only.
-    let st: Vec<Option<f64>> = a
-        .pyin
+    let st: Vec<Option<f64>> = d
+        .voicing
         .f0
         .iter()
         .map(|f| f.map(|hz| 12.0 * (hz / 27.5).log2()))
         .collect();
     summary::contour(out, "f0_semitone", &st, frame_s);
-    let mel_power: Vec<f32> = a.mel_db.iter().map(|&d| 10f32.powf(d / 10.0)).collect();
-    let loud = voice::loudness(&mel_power, a.n_mels);
+    let loud = d.column(lld::LOUDNESS);
     let loud_opt: Vec<Option<f64>> = loud.iter().map(|&v| Some(v)).collect();
     summary::contour(out, "loudness", &loud_opt, frame_s);
 
-    let periods = voice::glottal_periods(&audio.samples, sr, a.hop, &a.pyin);
-    out.push("jitter_local", voice::jitter_local(&periods).unwrap_or(0.0));
+    out.push(
+        "jitter_local",
+        voice::jitter_local(&d.periods).unwrap_or(0.0),
+    );
     out.push(
         "shimmer_local_db",
-        voice::shimmer_db(&periods).unwrap_or(0.0),
+        voice::shimmer_db(&d.periods).unwrap_or(0.0),
     );
-    let n_fft = a.magnitude.n_bins * 2 - 2;
-    let frames = frames::centred_frames(&audio.samples, n_fft, a.hop, false);
-    let hnr: Vec<f64> = a
-        .pyin
+    // HNR at 16 kHz around each voiced frame's centre, one period either side.
+    let y = &d.signal;
+    let hnr: Vec<f64> = d
+        .voicing
         .f0
         .iter()
-        .zip(&frames)
-        .filter_map(|(f0, fr)| f0.and_then(|hz| voice::hnr_db(fr, (sr / hz).round() as usize)))
+        .enumerate()
+        .filter_map(|(t, f0)| {
+            let lag = (sr / (*f0)?).round() as usize;
+            let c = t * lld::HOP;
+            let (lo, hi) = (c.checked_sub(lag + 2)?, c + lag + 3);
+            voice::hnr_db(y.get(lo..hi)?, lag)
+        })
         .collect();
     summary::mean_std(out, "hnr_db", &hnr);
 
-    let on_voiced = |x: &[f64]| -> Vec<f64> {
-        x.iter()
-            .zip(voiced)
+    let on_voiced = |k: usize| -> Vec<f64> {
+        d.column(k)
+            .into_iter()
+            .zip(&voiced)
             .filter(|(_, v)| **v)
-            .map(|(x, _)| *x)
+            .map(|(x, _)| x)
             .collect()
     };
-    let bal = voice::spectral_balance(&a.magnitude, sr, n_fft);
-    summary::mean_std(out, "slope_0_500", &on_voiced(&bal.slope_0_500));
-    summary::mean_std(out, "slope_500_1500", &on_voiced(&bal.slope_500_1500));
-    summary::mean_std(out, "alpha_ratio", &on_voiced(&bal.alpha_ratio));
-    summary::mean_std(out, "hammarberg", &on_voiced(&bal.hammarberg));
-    for k in 1..=4.min(a.n_mfcc.saturating_sub(1)) {
-        let c = column(&a.mfcc, a.n_mfcc, k);
-        summary::mean_std(out, &format!("mfcc_voiced_{k:02}"), &on_voiced(&c));
+    summary::mean_std(out, "slope_0_500", &on_voiced(lld::SLOPE_0_500));
+    summary::mean_std(out, "slope_500_1500", &on_voiced(lld::SLOPE_500_1500));
+    summary::mean_std(out, "alpha_ratio", &on_voiced(lld::ALPHA_RATIO));
+    summary::mean_std(out, "hammarberg", &on_voiced(lld::HAMMARBERG));
+    for k in 1..=4 {
+        summary::mean_std(
+            out,
+            &format!("mfcc_voiced_{k:02}"),
+            &on_voiced(lld::MFCC1 + k - 1),
+        );
     }
 
-    let duration = audio.samples.len() as f64 / sr;
-    let (on, off) = voice::segment_lengths(voiced, frame_s);
+    let duration = d.signal.len() as f64 / sr;
+    // Segments as openSMILE's temporal set sees them: voicing gaps of ≤ 20 ms closed.
+    let (on, off) = voice::segment_lengths(&voice::close_gaps(&voiced, 2), frame_s);
     out.push(
         "voiced_segments_per_sec",
         on.len() as f64 / duration.max(1e-9),
@@ -315,8 +344,19 @@ fn prosody(audio: &Audio, a: &analysis::Analysis, out: &mut summary::Named) {
     summary::mean_std(out, "unvoiced_segment_length", &off);
     out.push(
         "loudness_peaks_per_sec",
-        voice::peak_count(&loud) as f64 / duration.max(1e-9),
+        voice::peak_count(&smooth3(&loud)) as f64 / duration.max(1e-9),
     );
+}
+
+/// 3-frame moving average (openSMILE's `sma3`).
+fn smooth3(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    (0..n)
+        .map(|i| {
+            let (lo, hi) = (i.saturating_sub(1), (i + 2).min(n));
+            x[lo..hi].iter().sum::<f64>() / (hi - lo) as f64
+        })
+        .collect()
 }
 
 /// The frame means of the classic features, computed without the full analysis.

@@ -1,12 +1,9 @@
 //! Voice quality and prosody on voiced frames: glottal periods, jitter, shimmer, HNR,
-//! loudness, spectral balance (slopes, alpha ratio, Hammarberg index) and the temporal set.
+//! loudness and the temporal set (spectral balance is per frame in [`super::lld`]).
 //!
 //! librosa has none of these; the definitions follow Praat (jitter local, shimmer local dB,
 //! harmonicity by autocorrelation) and eGeMAPS (Eyben et al. 2016) where they can be stated
 //! simply, and are compared with praat-parselmouth by `tests/golden/voice_reference.py`.
-
-use super::pitch::Pyin;
-use super::stft::{Spectrogram, fft_frequencies};
 
 /// Glottal periods found in voiced stretches: for each cycle, its length (s) and its
 /// peak-to-peak amplitude.
@@ -14,20 +11,25 @@ use super::stft::{Spectrogram, fft_frequencies};
 pub struct Periods {
     /// Contiguous runs of cycles: (period seconds, peak-to-peak amplitude) per cycle.
     pub runs: Vec<Vec<(f64, f64)>>,
+    /// Time (s) of each run's first glottal mark: cycle `i` of run `r` starts at
+    /// `starts[r] + Σ_{j<i} runs[r][j].0`.
+    pub starts: Vec<f64>,
 }
 
-/// Marks glottal cycles by waveform cross-correlation, guided by the pYIN F0 (in the manner
+/// Marks glottal cycles by waveform cross-correlation, guided by an F0 track (`f0[t]` for the
+/// frame centred at `t · hop` samples; pYIN's or [`super::voicing`]'s) in the manner
 /// of Praat's "To PointProcess (periodic, cc)"): from the largest peak of the first cycle of
 /// a voiced stretch, each next mark is the lag in 0.8–1.25 expected periods at which the
 /// following stretch best matches the current cycle (normalised cross-correlation, refined
 /// parabolically). A cycle without an F0 guide, or matching below 0.5, ends the run.
-pub fn glottal_periods(y: &[f32], sr: f64, hop: usize, pyin: &Pyin) -> Periods {
+pub fn glottal_periods(y: &[f32], sr: f64, hop: usize, f0: &[Option<f64>]) -> Periods {
     let n = y.len();
     let f0_at = |i: usize| -> Option<f64> {
-        let t = ((i + hop / 2) / hop).min(pyin.f0.len().saturating_sub(1));
-        pyin.f0.get(t).copied().flatten()
+        let t = ((i + hop / 2) / hop).min(f0.len().saturating_sub(1));
+        f0.get(t).copied().flatten()
     };
     let mut runs = Vec::new();
+    let mut starts = Vec::new();
     let mut i = 0usize;
     let step = (hop / 4).max(1);
     while i < n {
@@ -41,6 +43,7 @@ pub fn glottal_periods(y: &[f32], sr: f64, hop: usize, pyin: &Pyin) -> Periods {
             break;
         }
         let mut mark = argmax_range(y, i, end) as f64;
+        let first = mark / sr;
         let mut run: Vec<(f64, f64)> = Vec::new();
         loop {
             let m = mark.round() as usize;
@@ -83,13 +86,14 @@ pub fn glottal_periods(y: &[f32], sr: f64, hop: usize, pyin: &Pyin) -> Periods {
         }
         if run.len() >= 3 {
             runs.push(run);
+            starts.push(first);
         }
         i = (mark.round() as usize).max(i + step) + 1;
         while i < n && f0_at(i).is_some() {
             i += step;
         }
     }
-    Periods { runs }
+    Periods { runs, starts }
 }
 
 /// Normalised cross-correlation of two equal-length stretches (0 if either is silent).
@@ -179,64 +183,6 @@ pub fn hnr_db(frame: &[f32], lag: usize) -> Option<f64> {
     Some(10.0 * (r / (1.0 - r)).log10())
 }
 
-/// Per-frame spectral balance on a magnitude spectrogram (eGeMAPS definitions on the power
-/// spectrum): slopes of the dB spectrum over 0–500 and 500–1500 Hz (dB/Hz, least squares),
-/// alpha ratio (dB energy 50–1000 Hz over 1–5 kHz) and Hammarberg index (dB of the
-/// strongest bin 0–2 kHz over the strongest 2–5 kHz).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Balance {
-    pub slope_0_500: Vec<f64>,
-    pub slope_500_1500: Vec<f64>,
-    pub alpha_ratio: Vec<f64>,
-    pub hammarberg: Vec<f64>,
-}
-
-pub fn spectral_balance(mag: &Spectrogram, sr: f64, n_fft: usize) -> Balance {
-    let freq = fft_frequencies(sr, n_fft);
-    let band = |lo: f64, hi: f64| -> Vec<usize> {
-        (0..freq.len())
-            .filter(|&i| freq[i] >= lo && freq[i] < hi)
-            .collect()
-    };
-    let (b0, b1) = (band(0.0, 500.0), band(500.0, 1500.0));
-    let (low, high) = (band(50.0, 1000.0), band(1000.0, 5000.0));
-    let (h_lo, h_hi) = (band(0.0, 2000.0), band(2000.0, 5000.0));
-    let db = |v: f32| 10.0 * (f64::from(v) * f64::from(v)).max(1e-20).log10();
-    let slope = |x: &[f32], idx: &[usize]| -> f64 {
-        if idx.len() < 2 {
-            return 0.0;
-        }
-        let n = idx.len() as f64;
-        let mx = idx.iter().map(|&i| freq[i]).sum::<f64>() / n;
-        let my = idx.iter().map(|&i| db(x[i])).sum::<f64>() / n;
-        let sxy: f64 = idx.iter().map(|&i| (freq[i] - mx) * (db(x[i]) - my)).sum();
-        let sxx: f64 = idx.iter().map(|&i| (freq[i] - mx).powi(2)).sum();
-        if sxx > 0.0 { sxy / sxx } else { 0.0 }
-    };
-    let energy = |x: &[f32], idx: &[usize]| -> f64 {
-        idx.iter()
-            .map(|&i| f64::from(x[i]) * f64::from(x[i]))
-            .sum::<f64>()
-            .max(1e-20)
-    };
-    let peak = |x: &[f32], idx: &[usize]| -> f64 {
-        idx.iter()
-            .map(|&i| f64::from(x[i]) * f64::from(x[i]))
-            .fold(1e-20, f64::max)
-    };
-    let mut out = Balance::default();
-    for t in 0..mag.n_frames {
-        let x = mag.frame(t);
-        out.slope_0_500.push(slope(x, &b0));
-        out.slope_500_1500.push(slope(x, &b1));
-        out.alpha_ratio
-            .push(10.0 * (energy(x, &low) / energy(x, &high)).log10());
-        out.hammarberg
-            .push(10.0 * (peak(x, &h_lo) / peak(x, &h_hi)).log10());
-    }
-    out
-}
-
 /// Loudness of each frame: Stevens' power law on the mel power spectrum, `Σ_b P_b^0.3`
 /// (the shape of openSMILE's auditory-spectrum loudness; an approximation, not sones).
 pub fn loudness(mel_power: &[f32], n_mels: usize) -> Vec<f64> {
@@ -244,6 +190,24 @@ pub fn loudness(mel_power: &[f32], n_mels: usize) -> Vec<f64> {
         .chunks_exact(n_mels)
         .map(|row| row.iter().map(|&p| f64::from(p.max(0.0)).powf(0.3)).sum())
         .collect()
+}
+
+/// The voicing track with every unvoiced gap of at most `max_gap` frames between two voiced
+/// frames marked voiced.
+pub fn close_gaps(voiced: &[bool], max_gap: usize) -> Vec<bool> {
+    let mut out = voiced.to_vec();
+    let mut last_voiced: Option<usize> = None;
+    for (i, &v) in voiced.iter().enumerate() {
+        if v {
+            if let Some(j) = last_voiced
+                && i - j - 1 <= max_gap
+            {
+                out[j + 1..i].iter_mut().for_each(|x| *x = true);
+            }
+            last_voiced = Some(i);
+        }
+    }
+    out
 }
 
 /// Lengths (s) of the runs of `true` and of `false` in a voicing track.
@@ -305,17 +269,22 @@ mod tests {
         let sr = 48000.0;
         let y = pulse_train(sr, 120.0, 0.01, 1.0);
         let n_frames = 1 + y.len() / 512;
-        let pyin = Pyin {
-            f0: vec![Some(120.0); n_frames],
-            voiced: vec![true; n_frames],
-            voiced_prob: vec![1.0; n_frames],
-        };
-        let p = glottal_periods(&y, sr, 512, &pyin);
+        let p = glottal_periods(&y, sr, 512, &vec![Some(120.0); n_frames]);
         let j = jitter_local(&p).unwrap();
         // Periods alternate ±1 %: consecutive differences are 2 % of the period.
         assert!((j - 0.02).abs() < 0.003, "jitter {j}");
         let s = shimmer_db(&p).unwrap();
         assert!(s < 0.1, "shimmer {s}");
+    }
+
+    #[test]
+    fn gaps_close_up_to_their_length() {
+        let v = [true, false, false, true, false, false, false, true, false];
+        let c = close_gaps(&v, 2);
+        assert_eq!(
+            c,
+            [true, true, true, true, false, false, false, true, false]
+        );
     }
 
     #[test]

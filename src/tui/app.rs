@@ -418,6 +418,7 @@ pub enum Prompt {
     OpenCorpus,
     /// Train form fields typed as text.
     Grid,
+    Select,
     Protocol,
     Seed,
     /// The file to save a run's final model to.
@@ -436,6 +437,7 @@ impl Prompt {
             Prompt::SaveAs => "save session as (sessions/NAME.ron): ",
             Prompt::OpenCorpus => "open corpus folder: ",
             Prompt::Grid => "grid (key=v1,v2 …): ",
+            Prompt::Select => "features kept (K, or K1,K2 to search; empty = all): ",
             Prompt::Protocol => {
                 "protocol (actor-kfold:K, loso, holdout:21-24, random:0.2, kfold:K): "
             }
@@ -833,6 +835,10 @@ impl App {
                         }
                         Prompt::OpenCorpus => {}
                         Prompt::Grid => self.lab.form.grid = text.trim().to_string(),
+                        Prompt::Select => match super::experiments::parse_select(&text) {
+                            Ok(_) => self.lab.form.select = text.trim().to_string(),
+                            Err(e) => self.notice = Some(format!("selection not changed: {e}")),
+                        },
                         Prompt::Protocol => {
                             match text.trim().parse::<crate::ml::protocol::Protocol>() {
                                 Ok(_) => self.lab.form.protocol = text.trim().to_string(),

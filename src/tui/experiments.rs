@@ -40,24 +40,45 @@ pub enum FormField {
     Preset,
     Model,
     Grid,
+    Select,
     Protocol,
     Smote,
     SpeakerNorm,
+    Enrol,
     Seed,
     Start,
 }
 
 impl FormField {
-    pub const ALL: [FormField; 8] = [
+    pub const ALL: [FormField; 10] = [
         FormField::Preset,
         FormField::Model,
         FormField::Grid,
+        FormField::Select,
         FormField::Protocol,
         FormField::Smote,
         FormField::SpeakerNorm,
+        FormField::Enrol,
         FormField::Seed,
         FormField::Start,
     ];
+}
+
+/// The enrolment sizes ←/→ steps through (`None` = every clip of the speaker).
+pub const ENROL_CHOICES: [Option<usize>; 5] = [None, Some(6), Some(12), Some(24), Some(36)];
+
+/// Parses the Select field: empty = every feature, else `K` or `K1,K2,…` (searched).
+pub fn parse_select(text: &str) -> Result<Vec<usize>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.parse::<usize>() {
+            Ok(k) if k > 0 => Ok(k),
+            _ => Err(format!(
+                "'{s}' is not a number of features (a whole number ≥ 1)"
+            )),
+        })
+        .collect()
 }
 
 /// The experiment form of the Train pane.
@@ -70,6 +91,10 @@ pub struct TrainForm {
     pub protocol: String,
     pub smote: bool,
     pub speaker_norm: bool,
+    /// Features kept by in-fold ANOVA-F selection: "" (all), "2000" or "500,2000".
+    pub select: String,
+    /// With speaker norm: test speakers normalised from this many of their clips.
+    pub enrol: Option<usize>,
     pub seed: u64,
     pub field: usize,
 }
@@ -83,6 +108,8 @@ impl Default for TrainForm {
             protocol: PROTOCOLS[0].into(),
             smote: false,
             speaker_norm: false,
+            select: String::new(),
+            enrol: None,
             seed: 0,
             field: 0,
         }
@@ -93,7 +120,21 @@ impl TrainForm {
     /// The experiment the form describes, or what is wrong with it.
     pub fn spec(&self) -> Result<ExperimentSpec, String> {
         let settings: Vec<String> = self.grid.split_whitespace().map(String::from).collect();
-        let (grid, select) = build_search(self.family, &settings)?;
+        let (grid, mut select) = build_search(self.family, &settings)?;
+        let field = parse_select(&self.select)?;
+        if !field.is_empty() {
+            if !select.is_empty() {
+                return Err(
+                    "the number of features is set twice: in the grid (select=…) and in \
+                     the select field"
+                        .into(),
+                );
+            }
+            select = field;
+        }
+        if self.enrol.is_some() && !self.speaker_norm {
+            return Err("enrolment normalises test speakers: turn spk norm on".into());
+        }
         let protocol: Protocol = self.protocol.parse().map_err(|e| format!("{e}"))?;
         Ok(ExperimentSpec {
             grid,
@@ -103,7 +144,7 @@ impl TrainForm {
             inner_folds: 3,
             seed: self.seed,
             select,
-            enrol: None,
+            enrol: self.enrol,
         })
     }
 
@@ -115,6 +156,8 @@ impl TrainForm {
             protocol: self.protocol.clone(),
             smote: self.smote,
             speaker_norm: self.speaker_norm,
+            select: self.select.clone(),
+            enrol: self.enrol,
             seed: self.seed,
         }
     }
@@ -131,6 +174,8 @@ impl TrainForm {
             protocol: s.protocol.clone(),
             smote: s.smote,
             speaker_norm: s.speaker_norm,
+            select: s.select.clone(),
+            enrol: s.enrol,
             seed: s.seed,
             field: 0,
         }
@@ -156,6 +201,7 @@ impl TrainForm {
                     Preset::ClassicContrast,
                     Preset::Prosody,
                     Preset::Full,
+                    Preset::Large,
                 ];
                 let i = all.iter().position(|&p| p == self.preset).unwrap_or(0);
                 self.preset = all[turn(i, all.len())];
@@ -174,6 +220,16 @@ impl TrainForm {
             }
             FormField::Smote => self.smote = !self.smote,
             FormField::SpeakerNorm => self.speaker_norm = !self.speaker_norm,
+            FormField::Enrol => {
+                let i = ENROL_CHOICES
+                    .iter()
+                    .position(|&e| e == self.enrol)
+                    .map_or(0, |i| turn(i, ENROL_CHOICES.len()));
+                self.enrol = ENROL_CHOICES[i];
+                if self.enrol.is_some() {
+                    self.speaker_norm = true;
+                }
+            }
             FormField::Seed => {
                 self.seed = if forward {
                     self.seed.saturating_add(1)
@@ -181,7 +237,7 @@ impl TrainForm {
                     self.seed.saturating_sub(1)
                 }
             }
-            FormField::Grid | FormField::Start => {}
+            FormField::Grid | FormField::Select | FormField::Start => {}
         }
     }
 }
@@ -652,6 +708,10 @@ impl App {
                 FormField::Grid => {
                     self.prompt = Some(Prompt::Grid);
                     self.prompt_text = lab.form.grid.clone();
+                }
+                FormField::Select => {
+                    self.prompt = Some(Prompt::Select);
+                    self.prompt_text = lab.form.select.clone();
                 }
                 FormField::Protocol => {
                     self.prompt = Some(Prompt::Protocol);
@@ -1151,5 +1211,41 @@ impl App {
             self.status = format!("run #{id} {}", state.unwrap_or_default());
             self.lab.recompare();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_carries_selection_and_enrolment_into_the_spec() {
+        let mut form = TrainForm {
+            select: "500, 2000".into(),
+            ..TrainForm::default()
+        };
+        assert_eq!(form.spec().unwrap().select, vec![500, 2000]);
+        assert_eq!(form.spec().unwrap().enrol, None);
+        // Enrolment needs speaker normalisation; stepping to it turns that on.
+        form.enrol = Some(12);
+        assert!(form.spec().unwrap_err().contains("spk norm"));
+        form.enrol = None;
+        form.field = FormField::ALL
+            .iter()
+            .position(|f| *f == FormField::Enrol)
+            .unwrap();
+        form.step(true);
+        assert_eq!(form.enrol, Some(6));
+        assert!(form.speaker_norm);
+        assert_eq!(form.spec().unwrap().enrol, Some(6));
+        // Selection in the grid and in the field at once is refused; bad numbers too.
+        form.grid = "c=1 select=100".into();
+        assert!(form.spec().unwrap_err().contains("twice"));
+        assert!(parse_select("0").is_err());
+        assert!(parse_select("ten").is_err());
+        assert_eq!(parse_select("").unwrap(), Vec::<usize>::new());
+        // The session keeps both.
+        let back = TrainForm::from_state(&form.state());
+        assert_eq!((back.select, back.enrol), (form.select.clone(), form.enrol));
     }
 }

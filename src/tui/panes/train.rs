@@ -20,7 +20,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .split(area);
     let left = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(11), Constraint::Min(3)])
+        .constraints([Constraint::Length(13), Constraint::Min(3)])
         .split(cols[0]);
     draw_form(f, left[0], app, theme);
     draw_runs(f, left[1], app, theme);
@@ -64,9 +64,24 @@ fn draw_form(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     form.grid.clone()
                 },
             ),
+            FormField::Select => (
+                "select",
+                if form.select.is_empty() {
+                    "all features".into()
+                } else {
+                    format!("{} best (ANOVA F)", form.select)
+                },
+            ),
             FormField::Protocol => ("protocol", form.protocol.clone()),
             FormField::Smote => ("SMOTE", onoff(form.smote).into()),
             FormField::SpeakerNorm => ("spk norm", onoff(form.speaker_norm).into()),
+            FormField::Enrol => (
+                "enrol",
+                match form.enrol {
+                    None => "◂ all clips ▸".into(),
+                    Some(n) => format!("◂ {n} clips/speaker ▸"),
+                },
+            ),
             FormField::Seed => ("seed", form.seed.to_string()),
             FormField::Start => ("", "▶ start run".into()),
         };
@@ -258,11 +273,22 @@ fn draw_detail(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ])];
     lines.push(Line::from(Span::styled(run.stage.clone(), theme.dim())));
     let pipeline = format!(
-        "scaler{}{} · seed {}",
-        if run.spec.speaker_norm {
-            " + speaker z-norm"
-        } else {
-            ""
+        "scaler{}{}{} · seed {}",
+        match (run.spec.speaker_norm, run.spec.enrol) {
+            (false, _) => String::new(),
+            (true, None) => " + speaker z (all clips)".into(),
+            (true, Some(n)) => format!(" + speaker z ({n} enrol clips)"),
+        },
+        match run.spec.select.as_slice() {
+            [] => String::new(),
+            [k] => format!(" + {k} best"),
+            ks => format!(
+                " + best {}",
+                ks.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
         },
         run.spec
             .smote_k
