@@ -8,7 +8,7 @@ use super::frames::{
 use super::mel::mel_filterbank;
 use super::pitch::{PitchParams, Pyin, yin_and_pyin};
 use super::spectral::{chroma_stft, dct_ortho, estimate_tuning, power_to_db, spectral_contrast};
-use super::stft::{Spectrogram, Stft, StftParams};
+use super::stft::{Spectrogram, StftParams};
 use super::{FeatureConfig, Tuning};
 use crate::audio::Audio;
 
@@ -68,7 +68,7 @@ fn analyse_with(audio: &Audio, cfg: &FeatureConfig, with_pitch: bool) -> Analysi
         n_fft: cfg.n_fft,
         hop: cfg.hop,
     };
-    let mag = Stft::new(params).magnitude(y);
+    let mag = super::stft_cached(params, |stft| stft.magnitude(y));
     let power = mag.squared();
     let n_frames = mag.n_frames;
 

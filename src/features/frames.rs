@@ -111,10 +111,16 @@ pub fn spectral_shape(mag: &Spectrogram, sr: f64, n_fft: usize) -> SpectralShape
                 break;
             }
         }
-        // Flatness of the power spectrum floored at 1e-10: geometric / arithmetic mean.
-        let p: Vec<f64> = x.iter().map(|&v| f64::from((v * v).max(1e-10))).collect();
-        let gmean = (p.iter().map(|v| v.ln()).sum::<f64>() / p.len() as f64).exp();
-        let amean = p.iter().sum::<f64>() / p.len() as f64;
+        // Flatness of the power spectrum floored at 1e-10: geometric / arithmetic mean. The
+        // logarithms are taken of products of 16 bins (within f64's range for any power in
+        // 1e-10..1e9), 16× fewer `ln` calls for the same sum up to rounding.
+        let p = |v: &f32| f64::from((v * v).max(1e-10));
+        let log_sum: f64 = x
+            .chunks(16)
+            .map(|c| c.iter().map(p).product::<f64>().ln())
+            .sum();
+        let gmean = (log_sum / x.len() as f64).exp();
+        let amean = x.iter().map(p).sum::<f64>() / x.len() as f64;
         out.centroid.push(centroid as f32);
         out.bandwidth.push(bw as f32);
         out.rolloff.push(rolloff as f32);

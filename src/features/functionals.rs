@@ -169,6 +169,30 @@ fn mean_std(v: &[f64]) -> (f64, f64) {
     )
 }
 
+/// Count, sum and sum of squares, for a mean and a population std without a buffer.
+#[derive(Default)]
+struct Moments {
+    n: f64,
+    s: f64,
+    ss: f64,
+}
+
+impl Moments {
+    fn add(&mut self, v: f64) {
+        self.n += 1.0;
+        self.s += v;
+        self.ss += v * v;
+    }
+
+    fn mean_std(&self) -> (f64, f64) {
+        if self.n == 0.0 {
+            return (0.0, 0.0);
+        }
+        let m = self.s / self.n;
+        (m, (self.ss / self.n - m * m).max(0.0).sqrt())
+    }
+}
+
 /// Solves a 3×3 system by Gaussian elimination with partial pivoting (`None` if singular).
 fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
     for col in 0..3 {
@@ -358,15 +382,13 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
 
     // Shape in time.
     let steps = (n - 1).max(1) as f64;
-    let (mut rise, mut fall, mut up, mut down) = (0usize, 0usize, Vec::new(), Vec::new());
+    let (mut up, mut down) = (Moments::default(), Moments::default());
     for w in x.windows(2) {
         let s = f64::from(w[1] - w[0]) / dt;
         if s > 0.0 {
-            rise += 1;
-            up.push(s);
+            up.add(s);
         } else if s < 0.0 {
-            fall += 1;
-            down.push(s);
+            down.add(s);
         }
     }
     let (mut left, mut right) = (0usize, 0usize);
@@ -379,11 +401,11 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
         }
     }
     let curv = (n.saturating_sub(2)).max(1) as f64;
-    let (um, us) = mean_std(&up);
-    let (dm, ds) = mean_std(&down);
+    let (um, us) = up.mean_std();
+    let (dm, ds) = down.mean_std();
     for v in [
-        rise as f64 / steps,
-        fall as f64 / steps,
+        up.n / steps,
+        down.n / steps,
         left as f64 / curv,
         right as f64 / curv,
         um,

@@ -353,7 +353,8 @@ fn spectral_columns(y: &[f32], n_frames: usize, values: &mut [f32]) {
                 *p = c.re * c.re + c.im * c.im;
                 *m = p.sqrt();
             }
-            for (d, &p) in db.iter_mut().zip(&power) {
+            // dB only where the eGeMAPS slopes read it (below 1.5 kHz).
+            for (d, &p) in db[..s15].iter_mut().zip(&power) {
                 *d = DB_PER_LN * fast_ln(p + 1e-12);
             }
 

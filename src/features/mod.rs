@@ -220,12 +220,21 @@ pub fn prosody_functionals(audio: &Audio, cfg: &FeatureConfig) -> summary::Named
     let mut out = summary::Named::default();
     if cfg.preset == Preset::Full {
         let a = analysis::analyse_spectral(audio, cfg);
+        // The classic means by the fast path; contrast's means from the analysis (the same
+        // computation, done once).
         let classic = FeatureConfig {
-            preset: Preset::ClassicContrast,
+            preset: Preset::Classic,
             ..cfg.clone()
         };
         out.names = classic.classic_names();
         out.values = classic_means(audio, &classic);
+        for k in 0..7 {
+            let s: f64 = a.contrast.iter().map(|r| r[k]).sum();
+            out.push(
+                format!("contrast_mean_{k}"),
+                s / a.contrast.len().max(1) as f64,
+            );
+        }
         full_extras(&a, &mut out);
     }
     prosody(&lld::descriptors(audio), &mut out);
