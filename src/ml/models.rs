@@ -166,7 +166,11 @@ impl fmt::Display for ModelSpec {
                     "RF trees={trees} depth={d} split={min_samples_split} features={max_features:?}"
                 )
             }
-            ModelSpec::LogisticRegression { alpha } => write!(f, "LogReg alpha={alpha}"),
+            // Shown as C (= 1/alpha), the key the grid is typed with (`c=0.1`).
+            ModelSpec::LogisticRegression { alpha } if *alpha > 0.0 => {
+                write!(f, "LogReg C={}", 1.0 / alpha)
+            }
+            ModelSpec::LogisticRegression { .. } => write!(f, "LogReg unpenalised"),
             ModelSpec::GaussianNb => f.write_str("GaussianNB"),
             ModelSpec::Majority => f.write_str("majority class"),
             ModelSpec::Ensemble { members } => {

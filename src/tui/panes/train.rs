@@ -79,7 +79,7 @@ fn draw_form(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "enrol",
                 match form.enrol {
                     None => "◂ all clips ▸".into(),
-                    Some(n) => format!("◂ {n} clips/speaker ▸"),
+                    Some(n) => format!("◂ {n} clips ▸"),
                 },
             ),
             FormField::Seed => ("seed", form.seed.to_string()),
@@ -121,7 +121,14 @@ fn gauge(run: &Run, width: usize) -> String {
 
 /// One line of the run list.
 fn run_line(run: &Run, width: usize) -> String {
-    let head = format!("#{:<2} {:<6}{:<8}", run.id, run.family(), short_preset(run));
+    // Columns always apart ("logregclassic" and "ensemblelarge" ran together): the family
+    // in 6 characters, then a space, the preset in 8, then a space.
+    let family = match run.family() {
+        "ensemble" => "ens",
+        "majority" => "major",
+        f => f,
+    };
+    let head = format!("#{:<2} {family:<6} {:<8}", run.id, short_preset(run));
     let tail = match &run.state {
         RunState::Extracting | RunState::Training => {
             let (done, total) = run.progress;
@@ -130,12 +137,20 @@ fn run_line(run: &Run, width: usize) -> String {
             } else {
                 0.0
             };
-            format!("▕{}▏{:.0}%", bar(frac, 4), frac * 100.0)
+            format!("▕{}▏{:.0}%", bar(frac, 3), frac * 100.0)
         }
         RunState::Finished => run.scores.as_ref().map_or(String::new(), |s| {
             format!("UAR .{:03}", (s.uar * 1000.0).round().min(999.0) as u32)
         }),
         other => other.label().to_string(),
+    };
+    // A long state ("interrupted") is cut to the list's width with "…", not by the frame.
+    let room = width.saturating_sub(head.chars().count() + 1);
+    let tail = if tail.chars().count() > room && room > 1 {
+        let cut: String = tail.chars().take(room - 1).collect();
+        format!("{cut}…")
+    } else {
+        tail
     };
     let mut s = format!("{head} {tail}");
     if width > 44 {
