@@ -38,10 +38,11 @@ pub fn centred_frames(y: &[f32], frame: usize, hop: usize, edge: bool) -> Vec<Ve
 pub fn zero_crossing_rate(y: &[f32], frame: usize, hop: usize) -> Vec<f32> {
     const THRESHOLD: f32 = 1e-10;
     let clip = |v: f32| if v.abs() <= THRESHOLD { 0.0 } else { v };
-    centred_frames(y, frame, hop, true)
-        .iter()
-        .map(|f| {
-            let crossings = f
+    // Edge padding repeats the end samples, so no pair that touches the padding crosses:
+    // only the frame's real samples count.
+    centred_spans(y.len(), frame, hop)
+        .map(|(lo, hi)| {
+            let crossings = y[lo..hi]
                 .windows(2)
                 .filter(|w| clip(w[0]).is_sign_negative() != clip(w[1]).is_sign_negative())
                 .count();
@@ -52,13 +53,30 @@ pub fn zero_crossing_rate(y: &[f32], frame: usize, hop: usize) -> Vec<f32> {
 
 /// `librosa.feature.rms(y=y)`: zero-padded centred frames, `sqrt(mean(x²))`.
 pub fn rms(y: &[f32], frame: usize, hop: usize) -> Vec<f32> {
-    centred_frames(y, frame, hop, false)
-        .iter()
-        .map(|f| {
-            let p: f64 = f.iter().map(|&v| f64::from(v * v)).sum::<f64>() / frame as f64;
+    // The zero padding adds exact zeros to the sum: only the real samples are summed.
+    centred_spans(y.len(), frame, hop)
+        .map(|(lo, hi)| {
+            let p: f64 = y[lo..hi].iter().map(|&v| f64::from(v * v)).sum::<f64>() / frame as f64;
             (p as f32).sqrt()
         })
         .collect()
+}
+
+/// The range of real samples `lo..hi` inside each centred frame of [`centred_frames`] (same
+/// count and order), without copying the frames.
+fn centred_spans(n: usize, frame: usize, hop: usize) -> impl Iterator<Item = (usize, usize)> {
+    let pad = frame / 2;
+    let n_frames = if n + 2 * pad < frame || hop == 0 {
+        0
+    } else {
+        1 + (n + 2 * pad - frame) / hop
+    };
+    (0..n_frames).map(move |t| {
+        let start = t * hop;
+        let lo = start.saturating_sub(pad).min(n);
+        let hi = (start + frame).saturating_sub(pad).min(n).max(lo);
+        (lo, hi)
+    })
 }
 
 /// Spectral centroid, bandwidth (p = 2), 85 % roll-off and flatness of each frame of a
@@ -191,6 +209,46 @@ pub fn delta(row: &[f32]) -> Vec<f32> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rms_and_zcr_equal_the_materialised_frames() {
+        use super::*;
+        let y: Vec<f32> = (0..5000)
+            .map(|i| ((i as f32 * 0.37).sin() * 0.5 + (i % 7) as f32 * 1e-3 - 3e-3))
+            .collect();
+        for (frame, hop) in [(2048, 512), (400, 160), (16, 3)] {
+            for len in [0, 5, 1000, 5000] {
+                let y = &y[..len];
+                let r: Vec<f32> = centred_frames(y, frame, hop, false)
+                    .iter()
+                    .map(|f| {
+                        let p: f64 =
+                            f.iter().map(|&v| f64::from(v * v)).sum::<f64>() / frame as f64;
+                        (p as f32).sqrt()
+                    })
+                    .collect();
+                assert_eq!(rms(y, frame, hop), r, "rms {frame}/{hop}/{len}");
+                let clip = |v: f32| if v.abs() <= 1e-10 { 0.0 } else { v };
+                let z: Vec<f32> = centred_frames(y, frame, hop, true)
+                    .iter()
+                    .map(|f| {
+                        let c = f
+                            .windows(2)
+                            .filter(|w| {
+                                clip(w[0]).is_sign_negative() != clip(w[1]).is_sign_negative()
+                            })
+                            .count();
+                        (c as f64 / frame as f64) as f32
+                    })
+                    .collect();
+                assert_eq!(
+                    zero_crossing_rate(y, frame, hop),
+                    z,
+                    "zcr {frame}/{hop}/{len}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
