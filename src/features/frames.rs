@@ -213,7 +213,7 @@ mod tests {
     fn rms_and_zcr_equal_the_materialised_frames() {
         use super::*;
         let y: Vec<f32> = (0..5000)
-            .map(|i| ((i as f32 * 0.37).sin() * 0.5 + (i % 7) as f32 * 1e-3 - 3e-3))
+            .map(|i| (i as f32 * 0.37).sin() * 0.5 + (i % 7) as f32 * 1e-3 - 3e-3)
             .collect();
         for (frame, hop) in [(2048, 512), (400, 160), (16, 3)] {
             for len in [0, 5, 1000, 5000] {
