@@ -5,6 +5,7 @@
 //! The binary's CLI (and later the TUI) are thin shells over it. See `ARCHITECTURE.md`.
 
 pub mod audio;
+pub mod autosave;
 pub mod cli;
 pub mod corpus;
 pub mod features;

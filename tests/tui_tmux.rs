@@ -114,8 +114,19 @@ fn a_corrupt_session_is_reported_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sessions")).unwrap();
     std::fs::write(dir.path().join("sessions/bad.ron"), "(version: 1, corpus: ").unwrap();
-    // An earlier autosave is kept one step back when this fresh session starts autosaving.
-    std::fs::write(dir.path().join("sessions/autosave.ron"), "(version: 1)").unwrap();
+    // An earlier autosave that holds something is kept in sessions/history/ when this fresh
+    // session starts autosaving.
+    let mut earlier = emoscope::session::Session::default();
+    earlier.history.push(emoscope::session::Classification {
+        file: "me.wav".into(),
+        model: "models/svm.ron".into(),
+        emotion: emoscope::corpus::Emotion::Angry,
+        probabilities: vec![],
+        normalisation: "none".into(),
+    });
+    earlier
+        .save(&dir.path().join("sessions/autosave.ron"))
+        .unwrap();
     let name = format!("emoscope-e2e-bad-{}", std::process::id());
     start(&name, dir.path(), "--session sessions/bad.ron");
     let s = wait_for(&name, "starting fresh");
@@ -136,9 +147,16 @@ fn a_corrupt_session_is_reported_and_left_untouched() {
         dir.path().join("sessions/autosave.ron").exists(),
         "the fresh session autosaved elsewhere"
     );
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("sessions/previous.ron")).unwrap(),
-        "(version: 1)"
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("sessions/history"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(emoscope::session::Session::load(&kept[0]).unwrap(), earlier);
+    assert!(
+        !dir.path().join("sessions/autosave.ron.lock").exists(),
+        "the lock goes on quit"
     );
 }
 
@@ -327,4 +345,68 @@ fn wait_for_any(name: &str, texts: &[&str]) -> String {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn two_windows_never_share_an_autosave_and_a_failed_save_is_not_silent() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: tmux is not installed (scripts/setup installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        format!("emoscope-e2e-lock-a-{}", std::process::id()),
+        format!("emoscope-e2e-lock-b-{}", std::process::id()),
+    );
+    start(&a, dir.path(), "");
+    wait_for(&a, "1440 clips");
+    start(&b, dir.path(), "");
+    let s = wait_for(&b, "another emoscope (pid");
+    assert!(s.contains("autosaves to sessions/autosave.ron"), "{s}");
+    keys(&a, &["q", "q"]);
+    keys(&b, &["q", "q"]);
+    std::thread::sleep(Duration::from_millis(800));
+    tmux(&["kill-session", "-t", &a]);
+    tmux(&["kill-session", "-t", &b]);
+    let files: Vec<String> = std::fs::read_dir(dir.path().join("sessions"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.contains(&"autosave.ron".to_string()), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("autosave-") && f.ends_with(".ron")),
+        "the second window's own autosave: {files:?}"
+    );
+    assert!(!files.iter().any(|f| f.ends_with(".lock")), "{files:?}");
+
+    // `sessions` is a file, so no save can work: the window says so, and quitting prints
+    // where the session went instead, with a non-zero exit status.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sessions"), "not a folder").unwrap();
+    let c = format!("emoscope-e2e-nosave-{}", std::process::id());
+    let cmd = format!(
+        "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache {}; echo EXIT=$?; sleep 30",
+        dir.path().display(),
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_emoscope")
+    );
+    tmux(&["new-session", "-d", "-s", &c, "-x", "160", "-y", "36", &cmd]);
+    wait_for(&c, "1440 clips");
+    keys(&c, &["l"]);
+    wait_for(&c, "autosave failed");
+    keys(&c, &["j", "q", "q"]);
+    let s = wait_for(&c, "EXIT=1");
+    assert!(s.contains("the session was written to"), "{s}");
+    tmux(&["kill-session", "-t", &c]);
+    let rescued = s
+        .split("--session ")
+        .nth(1)
+        .and_then(|t| t.split(".ron").next())
+        .map(|p| format!("{}.ron", p.split_whitespace().collect::<String>()));
+    let rescued = rescued.expect("a rescue path");
+    assert!(emoscope::session::Session::load(Path::new(&rescued)).is_ok());
+    let _ = std::fs::remove_file(rescued);
 }

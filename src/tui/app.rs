@@ -276,6 +276,8 @@ pub enum AppEvent {
     Enrolled(Result<std::path::PathBuf, String>),
     Recording(RecordEvent),
     Playback(ClipKey, PlayEvent),
+    /// A background autosave could not be written (full disk, read-only folder).
+    AutosaveFailed(String),
 }
 
 /// What the recorder reports.
@@ -1122,6 +1124,13 @@ impl App {
             }
             AppEvent::Saved(Ok(path)) => {
                 self.status = format!("session saved to {}", path.display());
+            }
+            AppEvent::AutosaveFailed(msg) => {
+                log::error!("autosave: {msg}");
+                self.notice = Some(format!(
+                    "autosave failed: {msg} — the session is only in memory until a save \
+                     works (w saves it under another name; quitting tries once more)"
+                ));
             }
             AppEvent::Saved(Err(msg)) => {
                 log::error!("{msg}");

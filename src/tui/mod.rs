@@ -602,8 +602,9 @@ impl Executor {
 /// Where sessions autosave when no `--session` file is given (or it could not be read).
 pub const AUTOSAVE: &str = "sessions/autosave.ron";
 
-/// Where the previous autosave is kept when a fresh session starts.
-pub const PREVIOUS: &str = "sessions/previous.ron";
+/// Where a fresh start keeps the last autosave (timestamped, the newest
+/// [`crate::autosave::KEEP`]).
+pub const HISTORY: &str = "sessions/history";
 
 /// The app to start with, and where it autosaves: a readable `--session` file restores it
 /// and is saved back to; a new path starts a session there; an unreadable or corrupt one is
@@ -671,18 +672,16 @@ fn event_loop(
     theme: Theme,
 ) -> Result<()> {
     let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
-    let (mut app, cmds, autosave) = initial_app(spec, session);
-    // A fresh start autosaves over the last autosave: keep that one, one step back.
-    let fresh = autosave.as_path() == std::path::Path::new(AUTOSAVE)
-        && session.is_none_or(|p| p != std::path::Path::new(AUTOSAVE));
-    if fresh && autosave.exists() {
-        match std::fs::rename(&autosave, PREVIOUS) {
-            Ok(()) => log::info!(
-                "the last autosaved session is kept as {PREVIOUS} (emoscope --session {PREVIOUS} restores it)"
-            ),
-            Err(e) => log::warn!("cannot keep the last autosave as {PREVIOUS}: {e}"),
-        }
+    let (mut app, cmds, wanted) = initial_app(spec, session);
+    let (claim, note) = claim_autosave(&wanted, session);
+    if let Some(note) = note {
+        app.notice = Some(match app.notice.take() {
+            Some(first) => format!("{first}; {note}"),
+            None => note,
+        });
     }
+    let autosave = claim.path.clone();
+    let saver = tx.clone();
     let mut exec = Executor::new(tx, load.clone());
     for c in cmds {
         exec.run(c);
@@ -716,18 +715,84 @@ fn event_loop(
         let now = app.session();
         if now != saved {
             // Quietly, off the UI thread: the status line is for what the user asked.
-            let (path, session) = (autosave.clone(), now.clone());
+            let (path, session, saver) = (autosave.clone(), now.clone(), saver.clone());
             std::thread::spawn(move || {
                 if let Err(e) = session.save(&path) {
                     log::warn!("autosave: {e}");
+                    let _ = saver.send(AppEvent::AutosaveFailed(e.to_string()));
                 }
             });
             saved = now;
         }
     }
-    // And once more on quit, waiting for it.
-    if let Err(e) = app.session().save(&autosave) {
+    // And once more on quit, waiting for it. A failure is not silent: the session goes to the
+    // temporary folder, and the error (with where it went) is printed once the terminal is
+    // back, with a non-zero exit.
+    let last = app.session();
+    if let Err(e) = last.save(&autosave) {
         log::error!("{e}");
+        return Err(match crate::autosave::rescue(&last) {
+            Ok(p) => anyhow::anyhow!(
+                "{e}\nthe session was written to {} instead (emoscope --session {} restores it)",
+                p.display(),
+                p.display()
+            ),
+            Err(e2) => anyhow::anyhow!(
+                "{e}\nand it could not be written to the temporary folder either ({e2}): \
+                 this session's unsaved experiments are lost"
+            ),
+        });
     }
+    drop(claim);
     Ok(())
+}
+
+/// Claims the autosave file for this window and, on a fresh start, keeps the last autosave
+/// in [`HISTORY`]. Returns the claim and what to tell the user, if anything.
+fn claim_autosave(
+    wanted: &std::path::Path,
+    session: Option<&std::path::Path>,
+) -> (crate::autosave::Claim, Option<String>) {
+    let claim = crate::autosave::claim(wanted);
+    if let Some(pid) = claim.held_by {
+        let msg = format!(
+            "another emoscope (pid {pid}) autosaves to {}: this window autosaves to {}",
+            wanted.display(),
+            claim.path.display()
+        );
+        log::warn!("{msg}");
+        return (claim, Some(msg));
+    }
+    // A fresh start (not reopening the autosave itself) would write over the last autosave:
+    // keep it first, when it holds anything.
+    let fresh = claim.path.as_path() == std::path::Path::new(AUTOSAVE)
+        && session.is_none_or(|p| p != std::path::Path::new(AUTOSAVE));
+    if !fresh {
+        return (claim, None);
+    }
+    match crate::autosave::archive(&claim.path, std::path::Path::new(HISTORY)) {
+        Ok(Some(kept)) => {
+            let msg = format!(
+                "the last session is kept as {} (emoscope --session {} restores it)",
+                kept.display(),
+                kept.display()
+            );
+            log::info!("{msg}");
+            (claim, Some(msg))
+        }
+        Ok(None) => (claim, None),
+        Err(e) => {
+            // Never write over a session that could not be kept: autosave beside it.
+            drop(claim);
+            let own =
+                std::path::PathBuf::from(format!("sessions/autosave-{}.ron", std::process::id()));
+            let msg = format!(
+                "cannot keep the last autosave in {HISTORY} ({e}): it stays in {AUTOSAVE}, \
+                 and this window autosaves to {}",
+                own.display()
+            );
+            log::warn!("{msg}");
+            (crate::autosave::claim(&own), Some(msg))
+        }
+    }
 }

@@ -1,0 +1,305 @@
+//! Autosave safety: no experiment is lost to a second launch, a second window or a failed
+//! write.
+//!
+//! - [`archive`]: a fresh start keeps the last autosave (when it holds any experiment or
+//!   classification) as `sessions/history/autosave-YYYYMMDD-HHMMSS.ron`, the newest
+//!   [`KEEP`] kept — not one `previous.ron` that the next fresh start overwrote.
+//! - [`claim`]: one process autosaves to a file at a time, through `FILE.lock` holding its
+//!   pid. A second window finds the lock held by a live process and autosaves to
+//!   `STEM-PID.ron` beside it instead (and says so); a lock left by a dead process is taken
+//!   over.
+//! - [`rescue`]: when the final save fails (full disk, read-only folder), the session is
+//!   written to the temporary folder instead, and the caller says where.
+
+use std::path::{Path, PathBuf};
+
+use crate::session::Session;
+
+/// How many archived autosaves `sessions/history/` keeps.
+pub const KEEP: usize = 20;
+
+/// `YYYYMMDD-HHMMSS` (UTC) of a Unix time.
+pub fn timestamp(unix_seconds: u64) -> String {
+    let (days, rem) = (unix_seconds / 86_400, unix_seconds % 86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Whether a session records anything a user would miss (an experiment or a classification).
+pub fn worth_keeping(s: &Session) -> bool {
+    !s.experiments.is_empty() || !s.history.is_empty()
+}
+
+/// Moves the session at `autosave` into `history_dir` under a timestamped name if it is
+/// worth keeping, and prunes the folder to the newest [`KEEP`]. Returns where it went;
+/// `Ok(None)` when there was nothing to keep (no file, an empty session, an unreadable one —
+/// which is left where it is).
+pub fn archive(autosave: &Path, history_dir: &Path) -> std::io::Result<Option<PathBuf>> {
+    let Ok(session) = Session::load(autosave) else {
+        return Ok(None);
+    };
+    if !worth_keeping(&session) {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(history_dir)?;
+    let stamp = timestamp(now_unix());
+    let mut dest = history_dir.join(format!("autosave-{stamp}.ron"));
+    let mut n = 2;
+    while dest.exists() {
+        dest = history_dir.join(format!("autosave-{stamp}-{n}.ron"));
+        n += 1;
+    }
+    std::fs::rename(autosave, &dest)?;
+    prune(history_dir, KEEP);
+    Ok(Some(dest))
+}
+
+/// Removes the oldest `autosave-*.ron` files of `dir` beyond the newest `keep` (names sort
+/// by time).
+fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("autosave-") && n.ends_with(".ron"))
+        })
+        .collect();
+    names.sort();
+    let excess = names.len().saturating_sub(keep);
+    for old in &names[..excess] {
+        let _ = std::fs::remove_file(old);
+    }
+}
+
+/// Whether a process with this pid is running (Linux/Unix: `kill(pid, 0)`).
+pub fn alive(pid: u32) -> bool {
+    let Ok(p) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if p <= 0 {
+        return false;
+    }
+    // Safety: signal 0 only checks that the process exists and may be signalled.
+    let r = unsafe { libc::kill(p, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// The right to autosave to a file; the lock file goes when this is dropped.
+#[derive(Debug)]
+pub struct Claim {
+    /// Where this process autosaves.
+    pub path: PathBuf,
+    /// Set when `path` is not the file asked for: another live process holds that one.
+    pub held_by: Option<u32>,
+    lock: Option<PathBuf>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if let Some(lock) = &self.lock {
+            // Only our own lock: a file rewritten by another process since is theirs.
+            let mine = std::fs::read_to_string(lock)
+                .is_ok_and(|t| t.trim() == std::process::id().to_string());
+            if mine {
+                let _ = std::fs::remove_file(lock);
+            }
+        }
+    }
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+/// The pid in a lock file, if it names a live process other than this one.
+fn live_holder(lock: &Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(lock).ok()?.trim().parse().ok()?;
+    (pid != std::process::id() && alive(pid)).then_some(pid)
+}
+
+/// Claims `path` for this process's autosaves: `FILE.lock` with our pid, created atomically.
+/// When a live process holds it, claims `STEM-PID.ron` beside it instead. When no lock can be
+/// written at all (a read-only folder), autosaves go to `path` unlocked — the save itself will
+/// then fail and say so.
+pub fn claim(path: &Path) -> Claim {
+    let pid = std::process::id();
+    for _ in 0..3 {
+        let lock = lock_path(path);
+        if let Some(dir) = lock.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                let _ = write!(f, "{pid}");
+                return Claim {
+                    path: path.to_path_buf(),
+                    held_by: None,
+                    lock: Some(lock),
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if let Some(other) = live_holder(&lock) {
+                    let stem = path
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .unwrap_or("session");
+                    let own = path.with_file_name(format!("{stem}-{pid}.ron"));
+                    let mut c = claim(&own);
+                    c.held_by = Some(other);
+                    return c;
+                }
+                // Stale (a crashed process, or garbage): take it over and try again.
+                let _ = std::fs::remove_file(&lock);
+            }
+            Err(_) => break,
+        }
+    }
+    Claim {
+        path: path.to_path_buf(),
+        held_by: None,
+        lock: None,
+    }
+}
+
+/// Writes `session` to the temporary folder as `emoscope-rescue-PID-STAMP.ron` (after a failed
+/// save elsewhere); returns where.
+pub fn rescue(session: &Session) -> Result<PathBuf, crate::session::SessionError> {
+    let path = std::env::temp_dir().join(format!(
+        "emoscope-rescue-{}-{}.ron",
+        std::process::id(),
+        timestamp(now_unix())
+    ));
+    session.save(&path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Classification;
+
+    fn with_history() -> Session {
+        let mut s = Session::default();
+        s.history.push(Classification {
+            file: "a.wav".into(),
+            model: "m".into(),
+            emotion: crate::corpus::Emotion::Angry,
+            probabilities: vec![],
+            normalisation: "none".into(),
+        });
+        s
+    }
+
+    #[test]
+    fn timestamps_are_utc_dates() {
+        assert_eq!(timestamp(0), "19700101-000000");
+        assert_eq!(timestamp(951_782_400), "20000229-000000");
+        assert_eq!(timestamp(1_796_225_003), "20261202-152323");
+    }
+
+    #[test]
+    fn fresh_starts_keep_every_session_worth_keeping() {
+        let dir = tempfile::tempdir().unwrap();
+        let (auto, hist) = (dir.path().join("autosave.ron"), dir.path().join("history"));
+        // Launch 1 leaves an experiment's session; launches 2 and 3 leave empty ones.
+        with_history().save(&auto).unwrap();
+        let kept = archive(&auto, &hist).unwrap().unwrap();
+        assert!(!auto.exists());
+        Session::default().save(&auto).unwrap();
+        assert_eq!(archive(&auto, &hist).unwrap(), None);
+        Session::default().save(&auto).unwrap();
+        assert_eq!(archive(&auto, &hist).unwrap(), None);
+        assert_eq!(Session::load(&kept).unwrap(), with_history());
+        // Twice in one second: both kept, under distinct names.
+        with_history().save(&auto).unwrap();
+        let second = archive(&auto, &hist).unwrap().unwrap();
+        assert_ne!(second, kept);
+        // Pruned to the newest KEEP.
+        for i in 0..KEEP + 5 {
+            std::fs::write(hist.join(format!("autosave-1999{i:04}-000000.ron")), "()").unwrap();
+        }
+        prune(&hist, KEEP);
+        assert_eq!(std::fs::read_dir(&hist).unwrap().count(), KEEP);
+        assert!(kept.exists() && second.exists(), "the newest stay");
+        // A corrupt autosave is left where it is.
+        std::fs::write(&auto, "(version: 1, corpus: ").unwrap();
+        assert_eq!(archive(&auto, &hist).unwrap(), None);
+        assert!(auto.exists());
+    }
+
+    #[test]
+    fn a_second_claim_gets_its_own_file_and_stale_locks_are_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let auto = dir.path().join("autosave.ron");
+        let first = claim(&auto);
+        assert_eq!(
+            (first.path.as_path(), first.held_by),
+            (auto.as_path(), None)
+        );
+        // Another live process (pid 1 is always running) holding the lock.
+        drop(first);
+        assert!(
+            !lock_path(&auto).exists(),
+            "dropping the claim removes its lock"
+        );
+        std::fs::write(lock_path(&auto), "1").unwrap();
+        let second = claim(&auto);
+        assert_eq!(second.held_by, Some(1));
+        assert_eq!(
+            second.path,
+            dir.path()
+                .join(format!("autosave-{}.ron", std::process::id()))
+        );
+        drop(second);
+        // A lock left by a process that is gone is taken over.
+        std::fs::write(lock_path(&auto), "4000000").unwrap();
+        let third = claim(&auto);
+        assert_eq!(
+            (third.path.as_path(), third.held_by),
+            (auto.as_path(), None)
+        );
+        assert_eq!(
+            std::fs::read_to_string(lock_path(&auto)).unwrap(),
+            std::process::id().to_string()
+        );
+    }
+
+    #[test]
+    fn rescue_writes_a_readable_session() {
+        let p = rescue(&with_history()).unwrap();
+        assert_eq!(Session::load(&p).unwrap(), with_history());
+        let _ = std::fs::remove_file(p);
+    }
+}
