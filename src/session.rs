@@ -155,14 +155,34 @@ pub enum SessionError {
 
 impl Session {
     pub fn load(path: &Path) -> Result<Session, SessionError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SessionError::Read(path.into(), e.to_string()))?;
-        let s: Session =
-            ron::from_str(&text).map_err(|e| SessionError::Parse(path.into(), e.to_string()))?;
+        let text = crate::util::read_text_bounded(path, crate::util::MAX_SESSION_BYTES)
+            .map_err(|e| SessionError::Read(path.into(), e))?;
+        let s: Session = crate::util::ron_options()
+            .from_str(&text)
+            .map_err(|e| SessionError::Parse(path.into(), e.to_string()))?;
         if s.version > VERSION {
             return Err(SessionError::Version(path.into(), s.version));
         }
+        s.validate()
+            .map_err(|why| SessionError::Parse(path.into(), why))?;
         Ok(s)
+    }
+
+    /// Checks what the panes index with: every finished experiment's report
+    /// ([`Report::validate`]) and every classification's probabilities.
+    pub fn validate(&self) -> Result<(), String> {
+        for (i, e) in self.experiments.iter().enumerate() {
+            if let Some(r) = e.report() {
+                r.validate()
+                    .map_err(|why| format!("experiments[{i}].report.{why}"))?;
+            }
+        }
+        for (i, c) in self.history.iter().enumerate() {
+            if c.probabilities.iter().any(|(_, p)| !p.is_finite()) {
+                return Err(format!("history[{i}].probabilities: not finite numbers"));
+            }
+        }
+        Ok(())
     }
 
     /// Saves atomically (temporary file + rename), creating the folder if needed.

@@ -1,4 +1,5 @@
-//! Small shared helpers: atomic file writes and seed derivation.
+//! Small shared helpers: atomic file writes, bounded reads of the files we load back, and seed
+//! derivation.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,47 @@ pub fn temp_path_for(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
+}
+
+/// Largest model file read back (a 1440-clip SVM is ~32 MB of RON).
+pub const MAX_MODEL_BYTES: u64 = 256 << 20;
+/// Largest session file read back.
+pub const MAX_SESSION_BYTES: u64 = 64 << 20;
+/// Largest speaker-profile file read back.
+pub const MAX_PROFILE_BYTES: u64 = 16 << 20;
+/// Nesting depth RON may reach in a file we read (ours nest a few levels; 50 000 brackets
+/// overflowed the stack without a limit).
+pub const RON_DEPTH: usize = 64;
+
+/// Reads a text file of at most `limit` bytes: only regular files, and never more than
+/// `limit + 1` bytes into memory (a `.ron` linked to /dev/zero stops there).
+pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "{} bytes, more than the {limit} this file may have",
+            meta.len()
+        ));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(|e| e.to_string())?
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    if text.len() as u64 > limit {
+        return Err(format!("more than the {limit} bytes this file may have"));
+    }
+    Ok(text)
+}
+
+/// RON parsing options for files we read back: a nesting limit ([`RON_DEPTH`]).
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_recursion_limit(RON_DEPTH)
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed and

@@ -155,6 +155,35 @@ impl FeatureConfig {
         n
     }
 
+    /// Checks a configuration read from a file (a saved model, a profile) against what the
+    /// extraction can run: FFT 16–65 536 points, hop 1..=FFT, 1–512 mel bands, 1..=bands MFCC,
+    /// a rate of 1–384 kHz, a finite tuning within half a bin. Names the field that is off.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(16..=65_536).contains(&self.n_fft) {
+            return Err(format!("features.n_fft: {} (16 to 65536)", self.n_fft));
+        }
+        if self.hop == 0 || self.hop > self.n_fft {
+            return Err(format!("features.hop: {} (1 to n_fft)", self.hop));
+        }
+        if !(1..=512).contains(&self.n_mels) {
+            return Err(format!("features.n_mels: {} (1 to 512)", self.n_mels));
+        }
+        if self.n_mfcc == 0 || self.n_mfcc > self.n_mels {
+            return Err(format!("features.n_mfcc: {} (1 to n_mels)", self.n_mfcc));
+        }
+        if let Some(r) = self.sample_rate
+            && !(1_000..=384_000).contains(&r)
+        {
+            return Err(format!("features.sample_rate: {r} (1000 to 384000 Hz)"));
+        }
+        if let Tuning::Fixed(t) = self.tuning
+            && !(t.is_finite() && t.abs() <= 0.5)
+        {
+            return Err(format!("features.tuning: {t} (within ±0.5 of a bin)"));
+        }
+        Ok(())
+    }
+
     /// A stable 64-bit hash of the configuration (FNV-1a over its JSON form).
     pub fn hash(&self) -> u64 {
         let json = serde_json::to_string(self).unwrap_or_default();

@@ -119,6 +119,54 @@ impl Report {
         v
     }
 
+    /// Checks a report read back from a file (a session): every matrix `k × k` for its `k`
+    /// classes, every row index within `ids`, every prediction a class, as many predictions
+    /// as test rows. Names the part that is off. (A report only the program wrote passes.)
+    pub fn validate(&self) -> Result<(), String> {
+        let k = self.classes.len();
+        if k == 0 {
+            return Err("classes: none".into());
+        }
+        let matrix = |at: &str, c: &Confusion| {
+            if c.n == k && c.counts.len() == k * k {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{at}: a {n} × {n} matrix of {} counts for {k} classes",
+                    c.counts.len(),
+                    n = c.n
+                ))
+            }
+        };
+        matrix("pooled", &self.pooled)?;
+        for (i, f) in self.folds.iter().enumerate() {
+            matrix(&format!("folds[{i}].confusion"), &f.confusion)?;
+            if f.test_rows.len() != f.predictions.len() {
+                return Err(format!(
+                    "folds[{i}]: {} predictions for {} test rows",
+                    f.predictions.len(),
+                    f.test_rows.len()
+                ));
+            }
+            if let Some(r) = f.test_rows.iter().find(|&&r| r >= self.ids.len()) {
+                return Err(format!(
+                    "folds[{i}].test_rows: row {r} of {} clips",
+                    self.ids.len()
+                ));
+            }
+            if let Some(p) = f.predictions.iter().find(|&&p| p >= k) {
+                return Err(format!("folds[{i}].predictions: class {p} of {k}"));
+            }
+            if let Some(p) = f.probabilities.iter().find(|p| p.len() != k) {
+                return Err(format!(
+                    "folds[{i}].probabilities: {} values for {k} classes",
+                    p.len()
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn truth(&self, row: usize) -> usize {
         self.classes
             .iter()

@@ -186,13 +186,29 @@ pub fn train_final(
     })
 }
 
-/// The classifier's shapes against `d` features and `k` classes (logistic regression's
-/// weights), members of an ensemble included. (libsvm-rs checks its own model on
-/// deserialisation, Platt pairs included.)
+/// Whether every value is a finite number.
+fn finite(x: &[f64]) -> bool {
+    x.iter().all(|v| v.is_finite())
+}
+
+/// The classifier against `d` features and `k` classes, every kind: dimensions consistent,
+/// indices in range, numbers finite, forests acyclic (a child always comes after its parent,
+/// as the builder writes them), so nothing a file holds can make prediction index out of
+/// range or loop. libsvm-rs checks its own model on deserialisation, Platt pairs included.
 fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
+    let classes = |field: &str, n: usize| {
+        if n == k {
+            Ok(())
+        } else {
+            Err(format!("model.{field}: {n} classes, the model lists {k}"))
+        }
+    };
     match model {
-        Model::LogReg { model: m, .. } => {
-            let finite = m.weights.iter().chain(&m.intercepts).all(|v| v.is_finite());
+        Model::LogReg {
+            model: m,
+            n_classes,
+        } => {
+            classes("LogReg.n_classes", *n_classes)?;
             if m.n_features != d
                 || m.n_classes != k
                 || m.weights.len() != k * d
@@ -203,14 +219,131 @@ fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
                     m.weights.len(),
                     m.intercepts.len()
                 ))
-            } else if !finite {
+            } else if !finite(&m.weights) || !finite(&m.intercepts) {
                 Err("model.LogReg: weights must be finite numbers".into())
             } else {
                 Ok(())
             }
         }
-        Model::Ensemble { members, .. } => members.iter().try_for_each(|m| check_model(m, d, k)),
-        _ => Ok(()),
+        Model::Svm { n_classes, .. } => classes("Svm.n_classes", *n_classes),
+        Model::Knn {
+            spec,
+            x,
+            y,
+            d: dk,
+            n_classes,
+        } => {
+            classes("Knn.n_classes", *n_classes)?;
+            if *dk != d {
+                return Err(format!("model.Knn.d: {dk}, the scaler has {d} features"));
+            }
+            if y.is_empty() || x.len() != y.len() * d {
+                return Err(format!(
+                    "model.Knn: {} training values for {} rows × {d} features",
+                    x.len(),
+                    y.len()
+                ));
+            }
+            if let Some(c) = y.iter().find(|&&c| c >= k) {
+                return Err(format!("model.Knn.y: class {c} of {k}"));
+            }
+            if spec.0 == 0 || spec.0 > y.len() {
+                return Err(format!("model.Knn.spec: k = {} (1 to {})", spec.0, y.len()));
+            }
+            if !finite(x) {
+                return Err("model.Knn.x: training values must be finite numbers".into());
+            }
+            Ok(())
+        }
+        Model::Forest(f) => {
+            classes("Forest.n_classes", f.n_classes)?;
+            if f.trees.is_empty() {
+                return Err("model.Forest.trees: none".into());
+            }
+            for (t, tree) in f.trees.iter().enumerate() {
+                let n = tree.nodes.len();
+                if n == 0 {
+                    return Err(format!("model.Forest.trees[{t}]: no nodes"));
+                }
+                for (i, node) in tree.nodes.iter().enumerate() {
+                    let at = format!("model.Forest.trees[{t}].nodes[{i}]");
+                    match node {
+                        super::forest::Node::Split {
+                            feature,
+                            threshold,
+                            left,
+                            right,
+                        } => {
+                            if *feature as usize >= d {
+                                return Err(format!("{at}.feature: {feature} of {d}"));
+                            }
+                            if !threshold.is_finite() {
+                                return Err(format!("{at}.threshold: not a finite number"));
+                            }
+                            for c in [left, right] {
+                                if (*c as usize) <= i || *c as usize >= n {
+                                    return Err(format!(
+                                        "{at}: child {c} must come after it, within {n} nodes"
+                                    ));
+                                }
+                            }
+                        }
+                        super::forest::Node::Leaf { proba } => {
+                            if proba.len() != k || !proba.iter().all(|p| p.is_finite()) {
+                                return Err(format!(
+                                    "{at}.proba: {} finite values needed, one per class",
+                                    k
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        Model::Nb {
+            model: m,
+            n_classes,
+        } => {
+            classes("Nb.n_classes", *n_classes)?;
+            let rows = m.theta().len();
+            let ok = rows > 0
+                && rows <= k
+                && m.var().len() == rows
+                && m.class_priors().len() == rows
+                && m.classes().len() == rows
+                && m.classes().iter().all(|&c| (c as usize) < k)
+                && m.theta()
+                    .iter()
+                    .chain(m.var())
+                    .all(|r| r.len() == d && finite(r))
+                && m.var().iter().flatten().all(|&v| v > 0.0)
+                && finite(m.class_priors());
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "model.Nb: means, variances and priors must cover each class × {d} \
+                     features, variances positive, all finite"
+                ))
+            }
+        }
+        Model::Majority { priors } => {
+            if priors.len() != k || !finite(priors) || priors.iter().any(|&p| p < 0.0) {
+                Err(format!(
+                    "model.Majority.priors: {k} non-negative numbers needed"
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Model::Ensemble { members, n_classes } => {
+            classes("Ensemble.n_classes", *n_classes)?;
+            if members.is_empty() {
+                return Err("model.Ensemble.members: none".into());
+            }
+            members.iter().try_for_each(|m| check_model(m, d, k))
+        }
     }
 }
 
@@ -222,23 +355,19 @@ impl SavedModel {
 
     /// Reads a model; every failure names the file.
     pub fn load(path: &Path) -> Result<SavedModel, PersistError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PersistError::Read(path.into(), e.to_string()))?;
+        let text = crate::util::read_text_bounded(path, crate::util::MAX_MODEL_BYTES)
+            .map_err(|e| PersistError::Read(path.into(), e))?;
         #[derive(Deserialize)]
         struct Header {
             format: u32,
         }
         // Check the version first, so a newer file says so rather than failing to parse.
-        if let Ok(h) = ron::Options::default()
-            .without_recursion_limit()
-            .from_str::<Header>(&text)
-            .or_else(|_| ron::from_str::<Header>(&text))
+        if let Ok(h) = crate::util::ron_options().from_str::<Header>(&text)
             && h.format != FORMAT
         {
             return Err(PersistError::Format(path.into(), h.format));
         }
-        let m: SavedModel = ron::Options::default()
-            .without_recursion_limit()
+        let m: SavedModel = crate::util::ron_options()
             .from_str(&text)
             .map_err(|e| PersistError::Parse(path.into(), e.to_string()))?;
         if m.format != FORMAT {
@@ -249,11 +378,23 @@ impl SavedModel {
         Ok(m)
     }
 
-    /// The dimensions the selection and the classifier read, consistent with the scaler (what
-    /// `classify` would otherwise index out of range). Checks the parts added for selection
-    /// and logistic regression; the rest of the model awaits issue 15's validation.
+    /// Everything `classify` reads, checked once on load: the extraction settings, the
+    /// scaler, the selection and the classifier, consistent with each other (what would
+    /// otherwise index out of range, loop or ask for absurd memory). Names the field.
     fn check_shapes(&self) -> Result<(), String> {
+        self.features.validate()?;
         let d = self.scaler.mean.len();
+        if d == 0 || d > 100_000 {
+            return Err(format!("scaler: {d} features (1 to 100000)"));
+        }
+        if self.classes.is_empty() {
+            return Err("classes: none".into());
+        }
+        if !finite(&self.scaler.mean)
+            || !self.scaler.scale.iter().all(|s| s.is_finite() && *s > 0.0)
+        {
+            return Err("scaler: means must be finite and scales finite and positive".into());
+        }
         if self.scaler.scale.len() != d {
             return Err(format!(
                 "scaler: {} scales for {d} means",

@@ -79,9 +79,26 @@ impl SpeakerProfile {
     }
 
     pub fn load(path: &Path) -> Result<SpeakerProfile, ProfileError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ProfileError::Read(path.into(), e.to_string()))?;
-        ron::from_str(&text).map_err(|e| ProfileError::Parse(path.into(), e.to_string()))
+        let text = crate::util::read_text_bounded(path, crate::util::MAX_PROFILE_BYTES)
+            .map_err(|e| ProfileError::Read(path.into(), e))?;
+        let p: SpeakerProfile = crate::util::ron_options()
+            .from_str(&text)
+            .map_err(|e| ProfileError::Parse(path.into(), e.to_string()))?;
+        let d = p.scaler.mean.len();
+        let scales_ok = p.scaler.scale.len() == d
+            && p.scaler.mean.iter().all(|v| v.is_finite())
+            && p.scaler.scale.iter().all(|s| s.is_finite() && *s > 0.0);
+        p.features
+            .validate()
+            .and_then(|()| {
+                if d > 0 && scales_ok {
+                    Ok(())
+                } else {
+                    Err("scaler: as many finite means as finite, positive scales needed".into())
+                }
+            })
+            .map_err(|why| ProfileError::Parse(path.into(), why))?;
+        Ok(p)
     }
 
     /// The `.ron` files in `profiles/`, sorted.

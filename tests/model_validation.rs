@@ -1,0 +1,234 @@
+//! Saved models, profiles and sessions are untrusted input: the one-field edits that used to
+//! panic, loop, abort on allocation or give silently wrong answers (issue 15's list) are now
+//! refused on load with an error naming the file and the field.
+
+use std::path::Path;
+
+use emoscope::corpus::Emotion;
+use emoscope::ml::persist::SavedModel;
+
+mod common;
+
+/// Replaces the first `from` in the file's text by `to` (which must be there).
+fn edited(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from:?} not in the model");
+    text.replacen(from, to, 1)
+}
+
+fn load_err(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(format!("{name}.ron"));
+    std::fs::write(&p, text).unwrap();
+    match SavedModel::load(&p) {
+        Ok(_) => panic!("{name}: the edited model loaded"),
+        Err(e) => {
+            let e = e.to_string();
+            assert!(e.contains(&format!("{name}.ron")), "{name}: {e}");
+            e
+        }
+    }
+}
+
+#[test]
+fn edited_models_are_refused_by_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = common::synthetic_on_disk(
+        &tmp.path().join("corpus"),
+        &[1, 2, 3],
+        &[Emotion::Happy, Emotion::Sad, Emotion::Angry],
+    );
+    let text = |family: &str| {
+        let p = tmp.path().join(format!("{family}-good.ron"));
+        common::fit_classic(&corpus, family, false, 1)
+            .save(&p)
+            .unwrap();
+        // The unedited file loads.
+        SavedModel::load(&p).unwrap();
+        std::fs::read_to_string(p).unwrap()
+    };
+    let (knn, rf, nb, major, logreg) = (
+        text("knn"),
+        text("rf"),
+        text("nb"),
+        text("majority"),
+        text("logreg"),
+    );
+    let d = tmp.path();
+    // (model text, name, from, to, the field the error names)
+    let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
+        (&knn, "hop0", "hop: 512", "hop: 0", "features.hop"),
+        (&knn, "nfft1", "n_fft: 2048", "n_fft: 1", "features.n_fft"),
+        (
+            &knn,
+            "nfft_huge",
+            "n_fft: 2048",
+            "n_fft: 1099511627776",
+            "features.n_fft",
+        ),
+        (
+            &knn,
+            "nmels0",
+            "n_mels: 128",
+            "n_mels: 0",
+            "features.n_mels",
+        ),
+        (
+            &knn,
+            "nmels_huge",
+            "n_mels: 128",
+            "n_mels: 1000000000",
+            "features.n_mels",
+        ),
+        (
+            &knn,
+            "rate_max",
+            "sample_rate: None",
+            "sample_rate: Some(4294967295)",
+            "features.sample_rate",
+        ),
+        (&knn, "knn_k0", "spec: (5,", "spec: (0,", "model.Knn.spec"),
+        (&knn, "knn_d", "d: 180,", "d: 179,", "model.Knn.d"),
+        (
+            &knn,
+            "knn_classes",
+            "n_classes: 3,",
+            "n_classes: 1000000000000,",
+            "n_classes",
+        ),
+        (
+            &rf,
+            "rf_loop",
+            "left: 1,",
+            "left: 0,",
+            "child 0 must come after it",
+        ),
+        (
+            &rf,
+            "rf_child",
+            "left: 1,",
+            "left: 4000000,",
+            "child 4000000",
+        ),
+        (
+            &rf,
+            "rf_feature",
+            "feature: ",
+            "feature: 9999, x: ",
+            "feature: 9999",
+        ),
+        (
+            &major,
+            "major_priors",
+            "priors: [",
+            "priors: [0.5, ",
+            "model.Majority.priors",
+        ),
+        (
+            &nb,
+            "nb_theta",
+            "theta: [\n                        [\n",
+            "theta: [\n                        [\n1.0,\n",
+            "model.Nb",
+        ),
+    ];
+    for (text, name, from, to, field) in cases {
+        let mut t = edited(text, from, to);
+        if name == "rf_feature" {
+            // "feature: 9999, x: 12," is not RON: put the number in place of the old one.
+            let old = text[text.find("feature: ").unwrap() + 9..]
+                .split(',')
+                .next()
+                .unwrap()
+                .to_string();
+            t = edited(text, &format!("feature: {old},"), "feature: 9999,");
+        }
+        let e = load_err(d, name, &t);
+        assert!(e.contains(field), "{name}: {e}");
+    }
+    // A logistic-regression weight deleted (one line of the weights list).
+    let w = logreg.find("weights: [").unwrap();
+    let line_start = w + logreg[w..].find('\n').unwrap() + 1;
+    let line_end = line_start + logreg[line_start..].find('\n').unwrap() + 1;
+    let short = format!("{}{}", &logreg[..line_start], &logreg[line_end..]);
+    let e = load_err(d, "logreg_short", &short);
+    assert!(e.contains("model.LogReg"), "{e}");
+    // Deep nesting is refused before it can overflow the stack.
+    let deep = format!("{}{}", "(".repeat(50_000), ")".repeat(50_000));
+    load_err(d, "deep", &deep);
+    // Not a regular file: a folder named like a model.
+    std::fs::create_dir_all(d.join("folder.ron")).unwrap();
+    let e = SavedModel::load(&d.join("folder.ron"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+}
+
+#[test]
+fn edited_sessions_are_refused_by_field() {
+    use emoscope::session::Session;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = common::synthetic_on_disk(
+        &tmp.path().join("corpus"),
+        &[1, 2, 3],
+        &[Emotion::Happy, Emotion::Sad],
+    );
+    use emoscope::features::extract::{CancelToken, extract_corpus};
+    use emoscope::features::{FeatureConfig, Preset};
+    let table = extract_corpus(
+        &corpus,
+        &FeatureConfig::preset(Preset::Classic),
+        None,
+        &CancelToken::new(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let ds = emoscope::ml::dataset::Dataset::from_table(&table).unwrap();
+    let spec = emoscope::ml::experiment::ExperimentSpec {
+        protocol: emoscope::ml::protocol::Protocol::Loso,
+        ..Default::default()
+    };
+    let report = emoscope::ml::experiment::run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
+    let mut s = Session::default();
+    s.experiments.push(emoscope::session::ExperimentRecord {
+        id: 1,
+        preset: Preset::Classic,
+        spec,
+        outcome: emoscope::session::Outcome::Finished(Box::new(report)),
+    });
+    let p = tmp.path().join("good.ron");
+    s.save(&p).unwrap();
+    let good = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(Session::load(&p).unwrap(), s);
+    let n_ids = s.experiments[0].report().unwrap().ids.len();
+    let rows = s.experiments[0].report().unwrap().folds[0].test_rows[0];
+    // The pooled matrix's size ("repetition: 2," also ends in "n: 2,": edit after "pooled").
+    let pooled = good.find("pooled:").unwrap();
+    let at_pooled = |to: &str| {
+        format!(
+            "{}{}",
+            &good[..pooled],
+            good[pooled..].replacen("n: 2,", to, 1)
+        )
+    };
+    // The first test row of the first fold, pointed past the clips (whatever the indentation).
+    let tr = good.find("test_rows: [").unwrap() + "test_rows: [".len();
+    let first = tr + good[tr..].find(&rows.to_string()).unwrap();
+    let row_edit = format!(
+        "{}{n_ids}{}",
+        &good[..first],
+        &good[first + rows.to_string().len()..]
+    );
+    for (name, t, field) in [
+        ("n9", at_pooled("n: 9,"), "pooled"),
+        ("n_huge", at_pooled("n: 1000000000,"), "pooled"),
+        ("row", row_edit, "test_rows"),
+    ] {
+        let q = tmp.path().join(format!("{name}.ron"));
+        std::fs::write(&q, &t).unwrap();
+        let e = Session::load(&q).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("{name}.ron")) && e.contains(field),
+            "{name}: {e}"
+        );
+        assert_eq!(std::fs::read_to_string(&q).unwrap(), t, "left untouched");
+    }
+}
