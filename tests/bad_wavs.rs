@@ -377,3 +377,74 @@ fn scanning_a_missing_folder_is_an_error_naming_it() {
     let err = scan_dir(Path::new("/no/such/ravdess"), &LoadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("/no/such/ravdess"), "{err}");
 }
+
+/// Files that used to hang, grow without bound or poison the features (issue 15): a FIFO, a
+/// `.wav` linked to /dev/zero, a folder named like a clip — refused by name, in `load` and in
+/// `scan`; a header declaring hours of audio refused before its samples are read; finite but
+/// absurd float samples (3e38) refused instead of giving NaN features.
+#[test]
+fn special_files_long_declarations_and_absurd_samples_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("Actor_01");
+    std::fs::create_dir_all(&a).unwrap();
+    let opts = LoadOptions::default();
+    let fifo = a.join("03-01-01-01-01-01-01.wav");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let zero = a.join("03-01-01-01-01-02-01.wav");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let folder = a.join("03-01-01-01-02-01-01.wav");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut special = vec![(zero.clone(), "a device"), (folder.clone(), "a folder")];
+    if made.is_ok_and(|s| s.success()) {
+        special.push((fifo.clone(), "a named pipe"));
+    } else {
+        eprintln!("mkfifo unavailable: the FIFO case is not run");
+    }
+    for (p, what) in &special {
+        let e = audio::load(p, &opts).unwrap_err().to_string();
+        assert!(e.contains(what) && e.contains(&*p.to_string_lossy()), "{e}");
+    }
+    // Two hours of 48 kHz stereo declared by a 100-byte file: too long, not truncated, and
+    // nothing past the header is read.
+    let long = a.join("03-01-01-01-02-02-01.wav");
+    let f = fmt(1, 2, 48000, 16);
+    std::fs::write(
+        &long,
+        riff(&f, &pcm16(&[0; 8]), Some(2 * 3600 * 48000 * 4), &[], &[]),
+    )
+    .unwrap();
+    let e = audio::load(&long, &opts).unwrap_err();
+    assert!(
+        matches!(e.kind, AudioErrorKind::TooLong { .. }),
+        "{e}: the length is checked from the header"
+    );
+    // A finite but absurd float sample.
+    let huge = a.join("03-01-02-01-01-01-01.wav");
+    let mut data: Vec<u8> = Vec::new();
+    for (i, v) in [0.1f32, -0.2, 3e38, 0.0]
+        .iter()
+        .cycle()
+        .take(4000)
+        .enumerate()
+    {
+        let v = if i == 2 { *v } else { v.min(0.5) };
+        data.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(&huge, riff(&fmt(3, 1, 48000, 32), &data, None, &[], &[])).unwrap();
+    let e = audio::load(&huge, &opts).unwrap_err();
+    assert!(
+        matches!(e.kind, AudioErrorKind::OutOfRange { frame: 2, .. }),
+        "{e}"
+    );
+    // scan reports every one of them by name and keeps going.
+    let corpus = scan_dir(tmp.path(), &opts).unwrap();
+    assert!(corpus.clips.is_empty());
+    for p in special.iter().map(|(p, _)| p).chain([&long, &huge]) {
+        assert!(
+            corpus.problems.iter().any(|q| &q.path == p),
+            "{} not reported: {:?}",
+            p.display(),
+            corpus.problems
+        );
+    }
+}

@@ -104,6 +104,8 @@ pub enum AudioErrorKind {
     NoSamples,
     #[error("sample at frame {frame} is NaN or infinite")]
     NonFinite { frame: usize },
+    #[error("sample at frame {frame} is {value:e}, far outside the ±1 of audio")]
+    OutOfRange { frame: usize, value: f32 },
     #[error("{seconds:.1} s long, over the configured limit of {limit:.0} s")]
     TooLong { seconds: f64, limit: f64 },
     #[error("resampling failed: {0}")]

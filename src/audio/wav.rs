@@ -160,6 +160,10 @@ fn encoding(h: &WavHeader) -> Result<SampleEncoding, AudioErrorKind> {
     }
 }
 
+/// Float samples beyond this magnitude are refused: nominal audio is within ±1, headroom of
+/// a few hundred is conceivable, and 3e38 overflows every spectrum to NaN.
+pub const MAX_FLOAT_SAMPLE: f32 = 1000.0;
+
 /// Decodes a WAV file held in memory into mono f32 samples in [-1, 1).
 ///
 /// Integer PCM is scaled by 2^(bits−1) (as libsndfile and soundfile do), so 16-bit values are
@@ -222,13 +226,20 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
             available: interleaved.len() * container,
         });
     }
-    // Integer PCM is always finite; only float data can hold NaN or infinity.
-    if let SampleEncoding::Float(_) = enc
-        && let Some(i) = interleaved.iter().position(|x| !x.is_finite())
-    {
-        return Err(AudioErrorKind::NonFinite {
-            frame: i / channels,
-        });
+    // Integer PCM is always finite and within [-1, 1); only float data can hold NaN,
+    // infinity, or values so large (3e38) that the spectra overflow to NaN.
+    if let SampleEncoding::Float(_) = enc {
+        if let Some(i) = interleaved.iter().position(|x| !x.is_finite()) {
+            return Err(AudioErrorKind::NonFinite {
+                frame: i / channels,
+            });
+        }
+        if let Some(i) = interleaved.iter().position(|x| x.abs() > MAX_FLOAT_SAMPLE) {
+            return Err(AudioErrorKind::OutOfRange {
+                frame: i / channels,
+                value: interleaved[i],
+            });
+        }
     }
     let mut interleaved = interleaved;
     interleaved.truncate(frames * channels);
@@ -285,11 +296,73 @@ pub fn mix_to_mono(interleaved: &[f32], channels: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Reads and decodes a WAV file; errors name the file.
+/// How much of a file is read to find its `data` chunk (RAVDESS's audio starts at byte 4096).
+const HEAD_BYTES: u64 = 1 << 20;
+
+/// What kind of non-regular file a path is, in words.
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads and decodes a WAV file; errors name the file. Only regular files are read (a FIFO
+/// would block, a `.wav` linked to /dev/zero would grow without bound); the header is read
+/// first and a clip longer than `opts.max_seconds` is refused before its samples are read;
+/// nothing past the data chunk is read.
 pub fn read_wav(path: &Path, opts: &LoadOptions) -> Result<Audio, AudioError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| AudioError::new(path, AudioErrorKind::Io(e.to_string())))?;
-    decode(&bytes, opts).map_err(|k| AudioError::new(path, k))
+    use std::io::Read;
+    let err = |k: AudioErrorKind| AudioError::new(path, k);
+    let io = |e: std::io::Error| err(AudioErrorKind::Io(e.to_string()));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(err(AudioErrorKind::Io(format!(
+            "{}, not a WAV file",
+            file_kind(&meta)
+        ))));
+    }
+    let len = meta.len();
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let h = match read_header(&bytes) {
+        Ok(h) => h,
+        Err(e) if bytes.len() as u64 >= len => return Err(err(e)),
+        Err(e) => {
+            return Err(err(AudioErrorKind::Malformed(format!(
+                "{e} in the first {HEAD_BYTES} bytes"
+            ))));
+        }
+    };
+    let frame_bytes = u64::from(h.block_align.max(1));
+    let seconds = (h.data_len_declared as u64 / frame_bytes) as f64 / f64::from(h.sample_rate);
+    if seconds > opts.max_seconds {
+        return Err(err(AudioErrorKind::TooLong {
+            seconds,
+            limit: opts.max_seconds,
+        }));
+    }
+    let end = (h.data_offset as u64 + h.data_len_declared as u64).min(len);
+    if end > bytes.len() as u64 {
+        file.take(end - bytes.len() as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    bytes.truncate(end.max(h.data_offset as u64) as usize);
+    decode(&bytes, opts).map_err(err)
 }
 
 /// Writes mono f32 samples as 16-bit PCM (rounded, clipped to [-1, 1)), creating the folder

@@ -132,6 +132,23 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
             }
         };
         if !entry.file_type().is_file() {
+            // A folder, pipe, device or socket named like a WAV is reported, not skipped
+            // silently (reading a FIFO would block, a device may never end).
+            let wav_named = entry
+                .path()
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("wav"));
+            if wav_named && entry.depth() > 0 {
+                let what = entry
+                    .metadata()
+                    .map_or("not a regular file", |m| crate::audio::wav::file_kind(&m));
+                problems.push(Problem {
+                    path: entry.into_path(),
+                    kind: ProblemKind::Audio(crate::audio::AudioErrorKind::Io(format!(
+                        "{what}, not a WAV file"
+                    ))),
+                });
+            }
             continue;
         }
         let path = entry.into_path();
