@@ -16,6 +16,21 @@ pub fn temp_path_for(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
+/// A path as text safe to print on a terminal: control characters (newlines, escape
+/// sequences that could retitle the window or recolour it) written as Rust escapes (`\n`,
+/// `\u{1b}`); everything else as is.
+pub fn shown(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Largest model file read back (a 1440-clip SVM is ~32 MB of RON).
 pub const MAX_MODEL_BYTES: u64 = 256 << 20;
 /// Largest session file read back.
@@ -121,6 +136,13 @@ pub fn derive_seed(seed: u64, stream: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_paths_carry_no_control_characters() {
+        let p = Path::new("a\u{1b}]0;pwned\u{7}b\nc/é.wav");
+        assert_eq!(shown(p), "a\\u{1b}]0;pwned\\u{7}b\\nc/é.wav");
+        assert!(!shown(p).chars().any(char::is_control));
+    }
 
     #[test]
     fn atomic_write_replaces_and_keeps_old_on_failure() {

@@ -161,6 +161,38 @@ fn prosody_and_full_vectors_are_named_and_finite() {
     }
 }
 
+/// A folder name with a comma, a quote and a newline: the CSV stays one record per clip (RFC
+/// 4180 quoting; only `,` and `"` used to be quoted, so a newline broke the file).
+#[test]
+fn csv_quotes_awkward_folder_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("odd, \"name\"\nhere");
+    let corpus = emoscope::corpus::Corpus::open(
+        &{
+            emoscope::cli::write_synthetic(&dir, 5, &[5], &[Emotion::Happy], Some(2)).unwrap();
+            emoscope::corpus::CorpusSpec::Directory { path: dir.clone() }
+        },
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let table = extract_corpus(
+        &corpus,
+        &FeatureConfig::default(),
+        None,
+        &CancelToken::new(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let csv = table.to_csv();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    for row in &rows {
+        assert_eq!(row.len(), 10 + 180);
+        assert!(row[0].contains("odd, \"name\"\nhere"), "{:?}", &row[0]);
+    }
+}
+
 #[test]
 fn large_vectors_are_named_finite_and_voiced() {
     use emoscope::features::functionals::LARGE_DIMS;

@@ -114,7 +114,7 @@ pub enum AudioErrorKind {
 
 /// An audio error with the file it concerns.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
-#[error("{}: {kind}", path.display())]
+#[error("{}: {kind}", crate::util::shown(path))]
 pub struct AudioError {
     pub path: PathBuf,
     pub kind: AudioErrorKind,

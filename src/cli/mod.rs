@@ -389,7 +389,7 @@ fn classify(
         writeln!(out)?;
     } else {
         for (f, (e, p)) in files.iter().zip(&results) {
-            let what = f.display().to_string();
+            let what = crate::util::shown(f);
             writeln!(out, "{}", live::prediction_line(&what, &m, *e, p, &norm))?;
         }
     }

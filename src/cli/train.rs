@@ -169,17 +169,22 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
     let ds = Dataset::from_table(&table)?;
     if let Some(path) = &args.export_folds {
         let folds = spec.protocol.clone().with_seed(spec.seed).folds(&ds)?;
-        let mut csv = String::from("file,fold\n");
         let mut fold_of = vec![0usize; ds.len()];
         for (f, fold) in folds.iter().enumerate() {
             for &i in &fold.test {
-                fold_of[i] = f;
+                if let Some(slot) = fold_of.get_mut(i) {
+                    *slot = f;
+                }
             }
         }
-        for (i, row) in table.rows.iter().enumerate() {
-            csv.push_str(&format!("{},{}\n", row.location, fold_of[i]));
+        // RFC 4180 quoting (the csv crate): a path may hold commas, quotes or newlines.
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["file", "fold"])?;
+        for (row, fold) in table.rows.iter().zip(&fold_of) {
+            w.write_record([row.location.as_str(), &fold.to_string()])?;
         }
-        crate::util::write_atomic(path, csv.as_bytes())
+        let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::util::write_atomic(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !spec.protocol.speaker_independent() {

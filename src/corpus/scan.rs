@@ -26,7 +26,7 @@ pub enum ProblemKind {
     #[error("{0}")]
     Audio(AudioErrorKind),
     /// The same clip was already found at another path. Skipped.
-    #[error("duplicate of {}{}", kept.display(), if *same_size { "" } else { " (different size!)" })]
+    #[error("duplicate of {}{}", crate::util::shown(kept), if *same_size { "" } else { " (different size!)" })]
     Duplicate { kept: PathBuf, same_size: bool },
     /// The clip's actor differs from the `Actor_XX` folder it sits in. Kept.
     #[error("file names actor {in_name:02} but sits in folder Actor_{folder:02}")]
@@ -57,7 +57,12 @@ impl std::fmt::Display for Problem {
         } else {
             "kept"
         };
-        write!(f, "{}: {} ({verdict})", self.path.display(), self.kind)
+        write!(
+            f,
+            "{}: {} ({verdict})",
+            crate::util::shown(&self.path),
+            self.kind
+        )
     }
 }
 

@@ -235,39 +235,41 @@ impl FeatureTable {
     /// Writes the table as CSV: the RAVDESS fields, then one column per feature.
     /// Pandas reads it as is (`pd.read_csv`).
     pub fn to_csv(&self) -> String {
-        let mut out = String::from(
-            "file,actor,sex,emotion_code,emotion,intensity,statement,repetition,modality,vocal_channel",
-        );
-        for n in &self.names {
-            out.push(',');
-            out.push_str(n);
-        }
-        out.push('\n');
+        // The csv crate quotes per RFC 4180: a field with a comma, a quote, a CR or a newline
+        // (a folder name may hold any of them) is quoted, quotes doubled.
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<&str> = vec![
+            "file",
+            "actor",
+            "sex",
+            "emotion_code",
+            "emotion",
+            "intensity",
+            "statement",
+            "repetition",
+            "modality",
+            "vocal_channel",
+        ];
+        header.extend(self.names.iter().map(String::as_str));
+        // Writing to a Vec cannot fail; a failed record would only be left out.
+        let _ = w.write_record(&header);
         for r in &self.rows {
             let id = &r.id;
-            let file = if r.location.contains(',') || r.location.contains('"') {
-                format!("\"{}\"", r.location.replace('"', "\"\""))
-            } else {
-                r.location.clone()
-            };
-            out.push_str(&format!(
-                "{file},{},{},{:02},{},{},{},{},{},{}",
-                id.actor.number(),
-                id.sex(),
-                id.emotion.code(),
-                id.emotion,
-                id.intensity,
-                id.statement,
-                id.repetition,
-                id.modality,
-                id.channel
-            ));
-            for v in &r.values {
-                out.push(',');
-                out.push_str(&v.to_string());
-            }
-            out.push('\n');
+            let mut rec: Vec<String> = vec![
+                r.location.clone(),
+                id.actor.number().to_string(),
+                id.sex().to_string(),
+                format!("{:02}", id.emotion.code()),
+                id.emotion.to_string(),
+                id.intensity.to_string(),
+                id.statement.to_string(),
+                id.repetition.to_string(),
+                id.modality.to_string(),
+                id.channel.to_string(),
+            ];
+            rec.extend(r.values.iter().map(f32::to_string));
+            let _ = w.write_record(&rec);
         }
-        out
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
