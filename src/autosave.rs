@@ -96,17 +96,9 @@ fn prune(dir: &Path, keep: usize) {
     }
 }
 
-/// Whether a process with this pid is running (Linux/Unix: `kill(pid, 0)`).
+/// Whether a process with this pid is running.
 pub fn alive(pid: u32) -> bool {
-    let Ok(p) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    if p <= 0 {
-        return false;
-    }
-    // Safety: signal 0 only checks that the process exists and may be signalled.
-    let r = unsafe { libc::kill(p, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    crate::util::process_alive(pid)
 }
 
 /// The right to autosave to a file; the lock file goes when this is dropped.

@@ -31,6 +31,50 @@ pub fn shown(path: &Path) -> String {
     out
 }
 
+/// Whether a process with this pid is running (`kill(pid, 0)`; a process we may not signal
+/// still counts as running).
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(p) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if p <= 0 {
+        return false;
+    }
+    // Safety: signal 0 only checks that the process exists and may be signalled.
+    let r = unsafe { libc::kill(p, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Removes the temporaries that [`write_atomic`] left in `dir` when its process was killed
+/// mid-write (`.NAME.PID.N.tmp` of a process that is no longer running); a live process's are
+/// left alone. Returns how many went.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        // NAME.PID.N: the pid is the second field from the end.
+        let mut fields = stem.rsplit('.');
+        let (_n, pid) = (
+            fields.next(),
+            fields.next().and_then(|p| p.parse::<u32>().ok()),
+        );
+        if let Some(pid) = pid
+            && !process_alive(pid)
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Largest model file read back (a 1440-clip SVM is ~32 MB of RON).
 pub const MAX_MODEL_BYTES: u64 = 256 << 20;
 /// Largest session file read back.
@@ -136,6 +180,20 @@ pub fn derive_seed(seed: u64, stream: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = std::process::id();
+        let dead = dir.path().join(".model.ron.4000000.0.tmp");
+        let live = dir.path().join(format!(".model.ron.{me}.3.tmp"));
+        let other = dir.path().join("model.ron");
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, "x").unwrap();
+        }
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert!(!dead.exists() && live.exists() && other.exists());
+    }
 
     #[test]
     fn shown_paths_carry_no_control_characters() {

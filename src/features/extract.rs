@@ -74,6 +74,15 @@ impl FeatureCache {
         FeatureCache { dir: dir.into() }
     }
 
+    /// Removes the temporaries that killed writes left in `cfg`'s folder (of processes that
+    /// are gone); returns how many.
+    pub fn remove_stale_temporaries(&self, cfg: &FeatureConfig) -> usize {
+        match self.path(cfg, 0).parent() {
+            Some(dir) => crate::util::remove_stale_temporaries(dir),
+            None => 0,
+        }
+    }
+
     /// `$EMOSCOPE_CACHE`, else `$XDG_CACHE_HOME/emoscope`, else `~/.cache/emoscope`, else
     /// `.emoscope-cache` in the working directory.
     pub fn default_dir() -> PathBuf {
@@ -160,6 +169,9 @@ pub fn extract_corpus(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<FeatureTable, Cancelled> {
     let names = cfg.names();
+    if let Some(c) = cache {
+        c.remove_stale_temporaries(cfg);
+    }
     let total = corpus.clips.len();
     let done = AtomicUsize::new(0);
     let hits = AtomicUsize::new(0);

@@ -2,7 +2,7 @@
 //! runs with their live confusion matrices, the comparison of two runs, and classification.
 //! Pure like the rest of `update`: background work goes out as [`Command`]s.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::corpus::{Emotion, RavdessId};
@@ -62,6 +62,40 @@ impl FormField {
         FormField::Seed,
         FormField::Start,
     ];
+}
+
+/// Where the model-export prompt's answer saves: a bare name goes into `models/` (`.ron`
+/// added), a relative path must stay inside `models/`, an absolute path is taken as typed.
+/// Refuses `..` and relative paths elsewhere (the prompt created folders anywhere it was
+/// told).
+pub fn model_export_path(text: &str) -> Result<PathBuf, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("no file name given: nothing saved".into());
+    }
+    let mut p = PathBuf::from(t);
+    if p.extension().is_none() {
+        p.set_extension("ron");
+    }
+    if p.is_absolute() {
+        return Ok(p);
+    }
+    if p.components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(format!(
+            "'{t}': a model name may not leave models/ (use an absolute path to save elsewhere)"
+        ));
+    }
+    if p.starts_with("models") {
+        Ok(p)
+    } else if p.components().count() == 1 {
+        Ok(Path::new("models").join(p))
+    } else {
+        Err(format!(
+            "'{t}': relative names are saved under models/ (give models/{t}, or an absolute path)"
+        ))
+    }
 }
 
 /// The enrolment sizes ←/→ steps through (`None` = every clip of the speaker).
@@ -822,9 +856,18 @@ impl App {
         let Some(report) = r.report.clone() else {
             return;
         };
-        let path = PathBuf::from(path.trim());
+        let path = match model_export_path(&path) {
+            Ok(p) => p,
+            Err(why) => {
+                self.notice = Some(why);
+                return;
+            }
+        };
         self.jobs_running += 1;
-        self.status = format!("fitting run #{run}'s final model on every clip …");
+        self.status = format!(
+            "fitting run #{run}'s final model on every clip, to save as {} …",
+            crate::util::shown(&path)
+        );
         cmds.push(Command::SaveModel {
             path,
             corpus,
@@ -1217,6 +1260,21 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_names_stay_in_models_unless_absolute() {
+        let ok = |t: &str| model_export_path(t).unwrap();
+        assert_eq!(ok("svm"), PathBuf::from("models/svm.ron"));
+        assert_eq!(
+            ok("models/svm-classic-run1.ron"),
+            PathBuf::from("models/svm-classic-run1.ron")
+        );
+        assert_eq!(ok("models/mine/a"), PathBuf::from("models/mine/a.ron"));
+        assert_eq!(ok("/tmp/x.ron"), PathBuf::from("/tmp/x.ron"));
+        for bad in ["../x.ron", "models/../../x", "elsewhere/x.ron", "  ", "./x"] {
+            assert!(model_export_path(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn the_form_carries_selection_and_enrolment_into_the_spec() {

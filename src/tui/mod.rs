@@ -673,6 +673,13 @@ fn event_loop(
 ) -> Result<()> {
     let (tx, rx): (Sender<AppEvent>, Receiver<AppEvent>) = channel();
     let (mut app, cmds, wanted) = initial_app(spec, session);
+    // Temporaries left by killed writes (of processes that are gone) are removed.
+    for dir in ["sessions", HISTORY, "models", "profiles"] {
+        let n = crate::util::remove_stale_temporaries(std::path::Path::new(dir));
+        if n > 0 {
+            log::info!("removed {n} temporary file(s) left in {dir}/ by killed writes");
+        }
+    }
     let (claim, note) = claim_autosave(&wanted, session);
     if let Some(note) = note {
         app.notice = Some(match app.notice.take() {
