@@ -18,31 +18,9 @@ use crate::session::Session;
 /// How many archived autosaves `sessions/history/` keeps.
 pub const KEEP: usize = 20;
 
-/// `YYYYMMDD-HHMMSS` (UTC) of a Unix time.
+/// `YYYYMMDD-HHMMSS` (UTC) of a Unix time ([`crate::util::stamp_of`]).
 pub fn timestamp(unix_seconds: u64) -> String {
-    let (days, rem) = (unix_seconds / 86_400, unix_seconds % 86_400);
-    // Howard Hinnant's civil-from-days.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    crate::util::stamp_of(unix_seconds)
 }
 
 /// Whether a session records anything a user would miss (an experiment or a classification).
@@ -62,7 +40,7 @@ pub fn archive(autosave: &Path, history_dir: &Path) -> std::io::Result<Option<Pa
         return Ok(None);
     }
     std::fs::create_dir_all(history_dir)?;
-    let stamp = timestamp(now_unix());
+    let stamp = crate::util::utc_stamp();
     let mut dest = history_dir.join(format!("autosave-{stamp}.ron"));
     let mut n = 2;
     while dest.exists() {
@@ -191,7 +169,7 @@ pub fn rescue(session: &Session) -> Result<PathBuf, crate::session::SessionError
     let path = std::env::temp_dir().join(format!(
         "emoscope-rescue-{}-{}.ron",
         std::process::id(),
-        timestamp(now_unix())
+        crate::util::utc_stamp()
     ));
     session.save(&path)?;
     Ok(path)

@@ -18,31 +18,6 @@ use emoscope::audio::{self, LoadOptions};
 use emoscope::features::{FeatureConfig, Preset, prosody_functionals};
 use rayon::prelude::*;
 
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    cov / (va * vb).sqrt()
-}
-
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    for (rank, &i) in idx.iter().enumerate() {
-        r[i] = rank as f64;
-    }
-    r
-}
-
-fn median(x: &[f64]) -> f64 {
-    let mut s = x.to_vec();
-    s.sort_by(f64::total_cmp);
-    s[s.len() / 2]
-}
-
 #[test]
 fn prosody_agrees_with_opensmile_egemaps() {
     let Some(dir) = common::fixtures() else {
@@ -120,21 +95,24 @@ fn prosody_agrees_with_opensmile_egemaps() {
         let (i, j) = (ours_col[mine], theirs_col(theirs));
         let a: Vec<f64> = ours.iter().map(|v| f64::from(v[i])).collect();
         let b: Vec<f64> = rows.iter().map(|r| r[j].parse::<f64>().unwrap()).collect();
-        let (r, rho) = (pearson(&a, &b), pearson(&ranks(&a), &ranks(&b)));
+        let (r, rho) = (
+            common::pearson(&a, &b),
+            common::pearson(&common::ranks(&a), &common::ranks(&b)),
+        );
         eprintln!(
             "{mine}: median ours {:.4} openSMILE {:.4}, pearson {r:.3}, spearman {rho:.3}",
-            median(&a),
-            median(&b)
+            common::median(&a),
+            common::median(&b)
         );
         assert!(r >= min_r, "{mine} vs {theirs}: pearson {r}");
         assert!(rho >= min_rho, "{mine} vs {theirs}: spearman {rho}");
         if mine.starts_with("f0_") {
-            let d = (median(&a) - median(&b)).abs();
+            let d = (common::median(&a) - common::median(&b)).abs();
             assert!(
                 d < 0.5,
                 "{mine}: medians {} vs {} st",
-                median(&a),
-                median(&b)
+                common::median(&a),
+                common::median(&b)
             );
         }
     }

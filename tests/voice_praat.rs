@@ -14,31 +14,6 @@ use emoscope::audio::{self, LoadOptions};
 use emoscope::features::{FeatureConfig, Preset, prosody_functionals};
 use rayon::prelude::*;
 
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    for (rank, &i) in idx.iter().enumerate() {
-        r[i] = rank as f64;
-    }
-    r
-}
-
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
-    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
-    cov / (va * vb).sqrt()
-}
-
-fn median(x: &[f64]) -> f64 {
-    let mut s = x.to_vec();
-    s.sort_by(f64::total_cmp);
-    s[s.len() / 2]
-}
-
 #[test]
 fn jitter_shimmer_hnr_agree_with_praat() {
     let Some(dir) = common::fixtures() else {
@@ -88,8 +63,8 @@ fn jitter_shimmer_hnr_agree_with_praat() {
     {
         let praat: Vec<f64> = rows.iter().map(|r| r.1[k]).collect();
         let mine: Vec<f64> = ours.iter().map(|r| r[k]).collect();
-        let (mp, mm) = (median(&praat), median(&mine));
-        let rho = pearson(&ranks(&praat), &ranks(&mine));
+        let (mp, mm) = (common::median(&praat), common::median(&mine));
+        let rho = common::pearson(&common::ranks(&praat), &common::ranks(&mine));
         eprintln!("{name}: median praat {mp:.4} emoscope {mm:.4}, spearman {rho:.3}");
         assert!(
             (mm - mp).abs() <= rel * mp.abs(),
