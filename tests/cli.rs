@@ -103,3 +103,45 @@ fn a_protocol_that_does_not_fit_the_corpus_is_named_once() {
     let what = "fold 2 (test actors [30]) has no clips in the data";
     assert_eq!(err.matches(what).count(), 1, "{err}");
 }
+
+/// `--max-seconds` is one limit for the scan and the extraction: a 601 s clip that the scan
+/// keeps under `--max-seconds 800` is extracted, not skipped by extraction's default of 600.
+#[test]
+fn max_seconds_is_honoured_by_scan_and_features_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Actor_01");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 1000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let path = dir.join("03-01-05-01-01-01-01.wav");
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..601_000 {
+        w.write_sample(((i as f32 * 0.3).sin() * 8000.0) as i16)
+            .unwrap();
+    }
+    w.finalize().unwrap();
+    let corpus = tmp.path().to_str().unwrap();
+    let csv = tmp.path().join("f.csv");
+    let out = emoscope(&[
+        "--max-seconds",
+        "800",
+        "features",
+        "--corpus",
+        corpus,
+        "--no-cache",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("wrote 1 rows"), "{text}");
+    assert!(text.contains("0 failed"), "{text}");
+    // Without the flag, the default limit refuses it in the scan already, by name.
+    let out = emoscope(&["scan", corpus]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("601.0 s long"), "{text}");
+}

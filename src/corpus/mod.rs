@@ -107,6 +107,9 @@ pub struct Corpus {
     pub problems: Vec<Problem>,
     /// Files that are not corpus audio at all (README, .DS_Store, CSV …), listed for completeness.
     pub ignored: Vec<Ignored>,
+    /// The longest clip accepted (`--max-seconds`): the scan applied it, and extraction
+    /// applies the same, so no clip the scan kept is skipped later.
+    pub max_seconds: f64,
 }
 
 impl Corpus {

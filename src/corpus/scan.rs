@@ -257,5 +257,6 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
         clips,
         problems,
         ignored,
+        max_seconds: opts.max_seconds,
     })
 }

@@ -177,7 +177,7 @@ pub fn extract_corpus(
     let hits = AtomicUsize::new(0);
     let opts = LoadOptions {
         target_rate: cfg.sample_rate,
-        ..LoadOptions::default()
+        max_seconds: corpus.max_seconds,
     };
     let results: Vec<Option<Result<FeatureRow, (String, String)>>> = corpus
         .clips

@@ -531,5 +531,6 @@ pub fn corpus(seed: u64) -> Corpus {
         clips,
         problems: Vec::new(),
         ignored: Vec::new(),
+        max_seconds: crate::audio::LoadOptions::default().max_seconds,
     }
 }
