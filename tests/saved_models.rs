@@ -167,3 +167,50 @@ fn inconsistent_shapes_are_refused_on_load() {
     }
     refused("svm_pairs.ron", &svm, "probA");
 }
+
+/// A 10-sample file, digital silence and a 1 Hz rate used to get confident predictions; now
+/// `classify` refuses each, naming the file and why.
+#[test]
+fn degenerate_clips_are_refused_by_classify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = small_corpus(&tmp.path().join("corpus"));
+    let model = tmp.path().join("knn.ron");
+    train_and_save(&corpus, "knn", &model);
+    let write = |name: &str, rate: u32, samples: &[i16]| {
+        let p = tmp.path().join(name);
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&p, spec).unwrap();
+        for &s in samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+        p
+    };
+    let noise: Vec<i16> = (0..48000)
+        .map(|i| ((i * 7919) % 2001) as i16 - 1000)
+        .collect();
+    for (path, why) in [
+        (write("ten.wav", 48000, &noise[..10]), "only 10 samples"),
+        (write("silent.wav", 48000, &[0; 48000]), "digitally silent"),
+        (write("onehz.wav", 1, &noise[..50]), "recorded at 1 Hz"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
+            .arg("classify")
+            .arg("--model")
+            .arg(&model)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}", path.display());
+        assert!(
+            err.contains(&*path.to_string_lossy()) && err.contains(why),
+            "{err}"
+        );
+    }
+}

@@ -110,6 +110,8 @@ pub enum AudioErrorKind {
     TooLong { seconds: f64, limit: f64 },
     #[error("resampling failed: {0}")]
     Resample(String),
+    #[error("nothing to classify: {0}")]
+    Degenerate(String),
 }
 
 /// An audio error with the file it concerns.
@@ -132,6 +134,45 @@ impl AudioError {
 /// Reads a WAV file and, if `opts.target_rate` asks for another rate, resamples it.
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Audio, AudioError> {
     let audio = read_wav(path, opts)?;
+    conform(audio, opts).map_err(|k| AudioError::new(path, k))
+}
+
+/// Shortest clip worth classifying, seconds.
+pub const MIN_CLASSIFY_SECONDS: f64 = 0.1;
+/// Lowest source rate worth classifying (speech features need the band below 2 kHz).
+pub const MIN_CLASSIFY_RATE: u32 = 4000;
+
+/// Why a clip cannot carry an emotion, if it cannot: shorter than [`MIN_CLASSIFY_SECONDS`],
+/// recorded below [`MIN_CLASSIFY_RATE`], or digitally silent (a classifier would still
+/// answer, confidently and meaninglessly).
+pub fn degenerate(audio: &Audio) -> Option<String> {
+    if audio.source_rate < MIN_CLASSIFY_RATE {
+        return Some(format!(
+            "recorded at {} Hz; speech needs at least {MIN_CLASSIFY_RATE} Hz",
+            audio.source_rate
+        ));
+    }
+    let secs = audio.duration();
+    if secs < MIN_CLASSIFY_SECONDS {
+        return Some(format!(
+            "only {} samples ({:.1} ms); at least {:.1} s needed",
+            audio.samples.len(),
+            secs * 1000.0,
+            MIN_CLASSIFY_SECONDS
+        ));
+    }
+    if audio.samples.iter().all(|&v| v == 0.0) {
+        return Some("digitally silent (every sample is zero)".into());
+    }
+    None
+}
+
+/// [`load`] for classification: also refuses a [`degenerate`] clip, naming the file.
+pub fn load_for_classification(path: &Path, opts: &LoadOptions) -> Result<Audio, AudioError> {
+    let audio = read_wav(path, opts)?;
+    if let Some(why) = degenerate(&audio) {
+        return Err(AudioError::new(path, AudioErrorKind::Degenerate(why)));
+    }
     conform(audio, opts).map_err(|k| AudioError::new(path, k))
 }
 

@@ -368,7 +368,7 @@ fn classify(
     };
     let audio: Vec<_> = files
         .iter()
-        .map(|f| crate::audio::load(f, &opts))
+        .map(|f| crate::audio::load_for_classification(f, &opts))
         .collect::<Result<_, _>>()?;
     let results = m.classify(&audio, norm)?;
     if json {

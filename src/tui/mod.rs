@@ -203,7 +203,8 @@ fn classify_file(
                 max_seconds: load.max_seconds,
                 ..m.load_options()
             };
-            let audio = crate::audio::load(path, &opts).map_err(|e| e.to_string())?;
+            let audio =
+                crate::audio::load_for_classification(path, &opts).map_err(|e| e.to_string())?;
             m.classify(std::slice::from_ref(&audio), norm)
                 .map_err(|e| named(&e))?
                 .into_iter()
