@@ -9,6 +9,7 @@ pub mod autosave;
 pub mod cli;
 pub mod corpus;
 pub mod features;
+pub mod fuzzing;
 pub mod jobs;
 pub mod ml;
 pub mod session;

@@ -157,8 +157,14 @@ impl Session {
     pub fn load(path: &Path) -> Result<Session, SessionError> {
         let text = crate::util::read_text_bounded(path, crate::util::MAX_SESSION_BYTES)
             .map_err(|e| SessionError::Read(path.into(), e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates a session's text (errors name `path`): what [`Self::load`] does
+    /// after reading, and what the `session` fuzz target drives.
+    pub fn parse(text: &str, path: &Path) -> Result<Session, SessionError> {
         let s: Session = crate::util::ron_options()
-            .from_str(&text)
+            .from_str(text)
             .map_err(|e| SessionError::Parse(path.into(), e.to_string()))?;
         if s.version > VERSION {
             return Err(SessionError::Version(path.into(), s.version));

@@ -357,6 +357,13 @@ impl SavedModel {
     pub fn load(path: &Path) -> Result<SavedModel, PersistError> {
         let text = crate::util::read_text_bounded(path, crate::util::MAX_MODEL_BYTES)
             .map_err(|e| PersistError::Read(path.into(), e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates a model's text (errors name `path`): what [`Self::load`] does
+    /// after reading, and what the `model` fuzz target drives.
+    pub fn parse(text: &str, path: &Path) -> Result<SavedModel, PersistError> {
+        let text = text.to_string();
         #[derive(Deserialize)]
         struct Header {
             format: u32,
