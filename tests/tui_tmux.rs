@@ -410,3 +410,41 @@ fn two_windows_never_share_an_autosave_and_a_failed_save_is_not_silent() {
     assert!(emoscope::session::Session::load(Path::new(&rescued)).is_ok());
     let _ = std::fs::remove_file(rescued);
 }
+
+/// An abort runs no panic hook and no destructor: the SIGABRT handler still leaves the
+/// alternate screen and puts the terminal settings back.
+#[test]
+fn an_abort_restores_the_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: tmux is not installed (scripts/setup installs it)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("emoscope-e2e-abort-{}", std::process::id());
+    let cmd = format!(
+        "cd {} && (sleep 3; kill -ABRT $(cat pid)) & cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache sh -c 'echo $$ > pid; exec {}'; echo EXIT=$?; stty -a | grep -o -- '-*icanon'; sleep 30",
+        dir.path().display(),
+        dir.path().display(),
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_emoscope")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "36",
+        &cmd,
+    ]);
+    let s = wait_for(&name, "EXIT=");
+    tmux(&["kill-session", "-t", &name]);
+    assert!(s.contains("EXIT=134"), "{s}");
+    assert!(s.contains("the terminal was restored"), "{s}");
+    assert!(
+        s.lines().any(|l| l.trim() == "icanon"),
+        "canonical mode is back: {s}"
+    );
+}

@@ -3,6 +3,7 @@
 //! ([`app::Command`]), [`ui::draw`] renders the state. Background results come back on a
 //! channel as [`app::AppEvent`]s; the draw never waits on I/O or DSP.
 
+pub mod abort;
 pub mod app;
 pub mod confusion;
 pub mod experiments;
@@ -645,6 +646,8 @@ pub fn run(spec: CorpusSpec, load: LoadOptions, session: Option<std::path::PathB
     let _ = tui_logger::init_logger(log::LevelFilter::Debug);
     tui_logger::set_default_level(log::LevelFilter::Info);
     let theme = Theme::new(ColorMode::detect());
+    // Before raw mode: what an abort (no panic hook runs) restores.
+    abort::install();
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     // ratatui's hook leaves raw mode and the alternate screen; mouse capture is ours to undo,
