@@ -18,11 +18,6 @@ use crate::session::Session;
 /// How many archived autosaves `sessions/history/` keeps.
 pub const KEEP: usize = 20;
 
-/// `YYYYMMDD-HHMMSS` (UTC) of a Unix time ([`crate::util::stamp_of`]).
-pub fn timestamp(unix_seconds: u64) -> String {
-    crate::util::stamp_of(unix_seconds)
-}
-
 /// Whether a session records anything a user would miss (an experiment or a classification).
 pub fn worth_keeping(s: &Session) -> bool {
     !s.experiments.is_empty() || !s.history.is_empty()
@@ -74,11 +69,6 @@ fn prune(dir: &Path, keep: usize) {
     }
 }
 
-/// Whether a process with this pid is running.
-pub fn alive(pid: u32) -> bool {
-    crate::util::process_alive(pid)
-}
-
 /// The right to autosave to a file; the lock file goes when this is dropped.
 #[derive(Debug)]
 pub struct Claim {
@@ -111,7 +101,7 @@ fn lock_path(path: &Path) -> PathBuf {
 /// The pid in a lock file, if it names a live process other than this one.
 fn live_holder(lock: &Path) -> Option<u32> {
     let pid: u32 = std::fs::read_to_string(lock).ok()?.trim().parse().ok()?;
-    (pid != std::process::id() && alive(pid)).then_some(pid)
+    (pid != std::process::id() && crate::util::process_alive(pid)).then_some(pid)
 }
 
 /// Claims `path` for this process's autosaves: `FILE.lock` with our pid, created atomically.
@@ -190,13 +180,6 @@ mod tests {
             normalisation: "none".into(),
         });
         s
-    }
-
-    #[test]
-    fn timestamps_are_utc_dates() {
-        assert_eq!(timestamp(0), "19700101-000000");
-        assert_eq!(timestamp(951_782_400), "20000229-000000");
-        assert_eq!(timestamp(1_796_225_003), "20261202-152323");
     }
 
     #[test]

@@ -124,16 +124,32 @@ pub fn large_vector(d: &Descriptors) -> Vec<f32> {
     out
 }
 
-/// 3-frame moving average, the ends averaged over the frames that exist.
-pub fn moving_average3(x: &[f32]) -> Vec<f32> {
+/// 3-frame moving average (openSMILE's `sma3`), the ends averaged over the frames that
+/// exist; for `f32` contours here and `f64` series in the prosody preset.
+pub fn moving_average3<T>(x: &[T]) -> Vec<T>
+where
+    T: Copy + std::iter::Sum<T> + std::ops::Div<Output = T> + From<u8>,
+{
     let n = x.len();
     (0..n)
         .map(|i| {
             let lo = i.saturating_sub(1);
             let hi = (i + 2).min(n);
-            x[lo..hi].iter().sum::<f32>() / (hi - lo) as f32
+            // At most 3 frames: the count fits a u8.
+            x[lo..hi].iter().copied().sum::<T>() / T::from((hi - lo) as u8)
         })
         .collect()
+}
+
+/// Skewness and kurtosis (not excess) from the central moments m2, m3, m4; 0 for a flat
+/// distribution.
+pub fn skew_kurtosis(m2: f64, m3: f64, m4: f64) -> (f64, f64) {
+    let sd = m2.sqrt();
+    if sd > 1e-12 {
+        (m3 / (sd * sd * sd), m4 / (m2 * m2))
+    } else {
+        (0.0, 0.0)
+    }
 }
 
 /// Delta by regression over ±2 frames, `Σ_k k (x[t+k] − x[t−k]) / (2 Σ k²)`, ends repeated.
@@ -273,11 +289,7 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     }
     let (m2, m3, m4) = (m2 / nf, m3 / nf, m4 / nf);
     let sd = m2.sqrt();
-    let (skew, kurt) = if sd > 1e-12 {
-        (m3 / (sd * sd * sd), m4 / (m2 * m2))
-    } else {
-        (0.0, 0.0)
-    };
+    let (skew, kurt) = skew_kurtosis(m2, m3, m4);
     let range = f64::from(mx) - f64::from(mn);
     let rel = |i: usize| {
         if n > 1 {

@@ -446,12 +446,7 @@ fn spectral_columns(y: &[f32], n_frames: usize, values: &mut [f32]) {
                     m4 += pd2 * d * d;
                 }
                 let (m2, m3, m4) = (m2 / s0, m3 / s0, m4 / s0);
-                let sd = m2.sqrt();
-                let (sk, ku) = if sd > 1e-12 {
-                    (m3 / (sd * sd * sd), m4 / (m2 * m2))
-                } else {
-                    (0.0, 0.0)
-                };
+                let (sk, ku) = super::functionals::skew_kurtosis(m2, m3, m4);
                 // H = ln S − Σ P ln P / S, normalised by ln N.
                 let pl: f64 = power
                     .iter()

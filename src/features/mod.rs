@@ -382,19 +382,8 @@ fn prosody(d: &lld::Descriptors, out: &mut summary::Named) {
     summary::mean_std(out, "unvoiced_segment_length", &off);
     out.push(
         "loudness_peaks_per_sec",
-        voice::peak_count(&smooth3(&loud)) as f64 / duration.max(1e-9),
+        voice::peak_count(&functionals::moving_average3(&loud)) as f64 / duration.max(1e-9),
     );
-}
-
-/// 3-frame moving average (openSMILE's `sma3`).
-fn smooth3(x: &[f64]) -> Vec<f64> {
-    let n = x.len();
-    (0..n)
-        .map(|i| {
-            let (lo, hi) = (i.saturating_sub(1), (i + 2).min(n));
-            x[lo..hi].iter().sum::<f64>() / (hi - lo) as f64
-        })
-        .collect()
 }
 
 /// The frame means of the classic features, computed without the full analysis.
