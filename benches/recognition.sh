@@ -38,9 +38,9 @@ row() {
 for norm in all enrol12 none; do
   row prosody "logreg c=0.01,0.1,1" $norm --model logreg --grid c=0.01,0.1,1
   row full "logreg c=0.01,0.1,1" $norm --model logreg --grid c=0.01,0.1,1
-  row full "ensemble, select 200" $norm --model ensemble --select 200
+  row full "ensemble (C=1, C=1), select 200" $norm --model ensemble --grid logreg.c=1 --grid svm.c=1 --select 200
   row large "logreg c=0.001,0.01,0.1" $norm --model logreg --grid c=0.001,0.01,0.1
   row large "svm c=1,10, select 2000" $norm --model svm --grid c=1,10 --select 2000
   row large "logreg c=0.001,0.01,0.1, select 2000" $norm --model logreg --grid c=0.001,0.01,0.1 --select 2000
-  row large "ensemble, select 2000" $norm --model ensemble --select 2000
+  row large "ensemble (C=1, C=1), select 2000" $norm --model ensemble --grid logreg.c=1 --grid svm.c=1 --select 2000
 done

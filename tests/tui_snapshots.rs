@@ -4,7 +4,11 @@
 use std::sync::Arc;
 
 use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
-use emoscope::tui::app::{Action, App, AppEvent, ClipKey, Focus, InspectView, Pane};
+use emoscope::tui::app::App;
+use emoscope::tui::input::Edit;
+use emoscope::tui::msg::{Action, AppEvent, ClipKey, Pane};
+use emoscope::tui::panes::corpus::Focus;
+use emoscope::tui::panes::inspect::InspectView;
 use emoscope::tui::theme::{ColorMode, Theme};
 use emoscope::tui::{clip_view, ui};
 use ratatui::Terminal;
@@ -22,9 +26,7 @@ fn render(app: &App, mode: ColorMode, w: u16, h: u16) -> String {
 fn opened() -> App {
     let (mut app, cmds) = App::new(CorpusSpec::default());
     assert_eq!(cmds.len(), 1);
-    app.update(Action::Event(AppEvent::CorpusOpened(Ok(
-        Corpus::synthetic(),
-    ))));
+    app.event(AppEvent::CorpusOpened(Ok(Corpus::synthetic())));
     app
 }
 
@@ -44,13 +46,13 @@ fn inspecting() -> App {
     }
     let cmds = app.update(Action::Enter);
     assert_eq!(app.pane, Pane::Inspect);
-    let key = app.inspected.clone().unwrap();
+    let key = app.inspect.inspected.clone().unwrap();
     let id = RavdessId::parse("03-01-05-01-01-01-03").unwrap();
     assert_eq!(key, ClipKey::Corpus(id));
     assert_eq!(cmds.len(), 1, "one analysis requested");
     let clip = Corpus::synthetic().clip(&id).unwrap().clone();
     let view = clip_view(&clip).unwrap();
-    app.update(Action::Event(AppEvent::Analysed(key, Ok(Arc::new(view)))));
+    app.event(AppEvent::Analysed(key, Ok(Arc::new(view))));
     app
 }
 
@@ -66,7 +68,7 @@ fn corpus_pane() {
     app.update(Action::Down);
     app.update(Action::Enter);
     app.update(Action::CycleSex);
-    assert_eq!(app.focus, Focus::Clips);
+    assert_eq!(app.corpus.focus, Focus::Clips);
     both_sizes("corpus_clips_filtered", &app, ColorMode::TrueColor);
     app.update(Action::ToggleProblems);
     both_sizes("corpus_problems", &app, ColorMode::TrueColor);
@@ -80,9 +82,9 @@ fn help_overlay_and_error_state() {
     let (mut broken, _) = App::new(CorpusSpec::Directory {
         path: "/no/such/ravdess".into(),
     });
-    broken.update(Action::Event(AppEvent::CorpusOpened(Err(
+    broken.event(AppEvent::CorpusOpened(Err(
         "/no/such/ravdess: No such file or directory (os error 2)".into(),
-    ))));
+    )));
     both_sizes("error", &broken, ColorMode::TrueColor);
 }
 
@@ -99,7 +101,7 @@ fn inspect_pane_views_and_no_color() {
         InspectView::Features,
     ] {
         app.update(Action::NextView);
-        assert_eq!(app.view, view);
+        assert_eq!(app.inspect.view, view);
         both_sizes(
             &format!("inspect_{}", view.title().to_lowercase()),
             &app,
@@ -111,7 +113,7 @@ fn inspect_pane_views_and_no_color() {
     let cmds = app.update(Action::CycleScale);
     assert!(matches!(
         cmds.as_slice(),
-        [emoscope::tui::app::Command::FeatureStats(_)]
+        [emoscope::tui::msg::Command::FeatureStats(_)]
     ));
     assert!(
         app.update(Action::CycleScale).is_empty() && app.update(Action::CycleScale).is_empty(),
@@ -137,9 +139,12 @@ fn inspect_pane_views_and_no_color() {
         })
         .collect();
     assert_eq!(rows.len(), 16);
-    let stats = emoscope::tui::app::FeatureStats::from_rows(cfg.names(), &rows);
-    app.update(Action::Event(AppEvent::Stats(Ok(Arc::new(stats)))));
-    assert_eq!(app.scale, emoscope::tui::app::FeatureScale::ZCorpus);
+    let stats = emoscope::features::stats::FeatureStats::from_rows(cfg.names(), &rows);
+    app.event(AppEvent::Stats(Ok(Arc::new(stats))));
+    assert_eq!(
+        app.inspect.scale,
+        emoscope::tui::panes::inspect::FeatureScale::ZCorpus
+    );
     both_sizes("inspect_features_z_corpus", &app, ColorMode::Mono);
     app.update(Action::CycleScale);
     both_sizes("inspect_features_z_emotion", &app, ColorMode::Mono);
@@ -174,32 +179,44 @@ fn quitting_asks_while_jobs_run_and_search_filters() {
         !app.should_quit && !app.confirm_quit,
         "any other key cancels"
     );
-    app.update(Action::Event(AppEvent::CorpusOpened(Ok(
-        Corpus::synthetic(),
-    ))));
+    app.event(AppEvent::CorpusOpened(Ok(Corpus::synthetic())));
     app.update(Action::StartSearch);
     for c in "rep 2".chars() {
-        app.update(Action::SearchChar(c));
+        app.update(Action::Edit(Edit::Char(c)));
     }
-    app.update(Action::SearchDone);
-    assert!(app.cell_clips().iter().all(|c| c.id.repetition == 2));
-    assert_eq!(app.cell_clips().len(), 2, "actor 01 neutral, repetition 2");
-    app.update(Action::InputCancel);
+    app.update(Action::Edit(Edit::Submit));
+    assert!(
+        app.corpus
+            .cell_clips(app.shared.corpus.as_ref())
+            .iter()
+            .all(|c| c.id.repetition == 2)
+    );
+    assert_eq!(
+        app.corpus.cell_clips(app.shared.corpus.as_ref()).len(),
+        2,
+        "actor 01 neutral, repetition 2"
+    );
+    app.update(Action::Edit(Edit::Cancel));
     app.update(Action::CycleRepetition);
     app.update(Action::CycleChannel);
     assert_eq!(
-        app.cell_clips().len(),
+        app.corpus.cell_clips(app.shared.corpus.as_ref()).len(),
         0,
         "the search for rep 2 still applies, now with rep 1"
     );
     app.update(Action::StartSearch);
-    app.update(Action::InputCancel);
-    assert!(app.filters.text.is_empty(), "Esc clears the search");
-    assert!(app.cell_clips().iter().all(|c| c.id.repetition == 1));
-    assert_eq!(app.cell_clips().len(), 2);
+    app.update(Action::Edit(Edit::Cancel));
+    assert!(app.corpus.filters.text.is_empty(), "Esc clears the search");
+    assert!(
+        app.corpus
+            .cell_clips(app.shared.corpus.as_ref())
+            .iter()
+            .all(|c| c.id.repetition == 1)
+    );
+    assert_eq!(app.corpus.cell_clips(app.shared.corpus.as_ref()).len(), 2);
     app.update(Action::Pane(Pane::Log));
     app.update(Action::CycleLogLevel);
-    assert_eq!(app.log_level, log::LevelFilter::Debug);
+    assert_eq!(app.log.level, log::LevelFilter::Debug);
     // The session records the filters.
     let s = app.session();
     assert_eq!(
@@ -216,10 +233,9 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let theme = Theme::new(ColorMode::Mono);
     let mut draw = |app: &mut App| -> Vec<String> {
-        let mut drawn = ui::Drawn::default();
-        t.draw(|f| drawn = ui::draw(f, app, &theme)).unwrap();
-        app.tab_spans = drawn.tabs;
-        app.pane_area = drawn.pane;
+        let mut hits = emoscope::tui::hits::HitMap::default();
+        t.draw(|f| hits = ui::draw(f, app, &theme)).unwrap();
+        app.hits = hits;
         let buf = t.backend().buffer().clone();
         (0..24)
             .map(|y| {
@@ -242,7 +258,11 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
         .find(|&i| header[i..].iter().take(3).collect::<String>() == "ang")
         .unwrap() as u16;
     app.update(Action::Click { column: col, row });
-    assert_eq!((app.actor, app.emotion), (2, 4), "actor 03, angry");
+    assert_eq!(
+        (app.corpus.actor, app.corpus.emotion),
+        (2, 4),
+        "actor 03, angry"
+    );
     // Click the second clip in the list, then again to open it.
     let lines = draw(&mut app);
     let second = lines
@@ -253,7 +273,7 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
         column: 10,
         row: second,
     });
-    assert_eq!((app.focus, app.clip_index), (Focus::Clips, 1));
+    assert_eq!((app.corpus.focus, app.corpus.clip_index), (Focus::Clips, 1));
     draw(&mut app);
     let cmds = app.update(Action::Click {
         column: 10,
@@ -261,7 +281,7 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
     });
     assert_eq!(app.pane, Pane::Inspect);
     assert_eq!(
-        app.inspected,
+        app.inspect.inspected,
         RavdessId::parse("03-01-05-01-01-02-03")
             .ok()
             .map(ClipKey::Corpus)
@@ -282,19 +302,19 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
 
 #[test]
 fn playback_moves_a_cursor_over_the_waveform_and_space_stops_it() {
-    use emoscope::tui::app::{Command, PlayEvent};
+    use emoscope::tui::msg::{Command, PlayEvent};
     let mut app = inspecting();
-    let key = app.inspected.clone().unwrap();
+    let key = app.inspect.inspected.clone().unwrap();
     let cmds = app.update(Action::Play);
     assert!(matches!(cmds.as_slice(), [Command::Play(k, Some(_))] if *k == key));
     let at = |app: &mut App, seconds: f64| {
-        app.update(Action::Event(AppEvent::Playback(
+        app.event(AppEvent::Playback(
             key.clone(),
             PlayEvent::At {
                 seconds,
                 duration: 3.0,
             },
-        )));
+        ));
         render(app, ColorMode::Mono, 80, 24)
     };
     let still = render(&inspecting(), ColorMode::Mono, 80, 24);
@@ -305,13 +325,13 @@ fn playback_moves_a_cursor_over_the_waveform_and_space_stops_it() {
     // Space again stops it.
     let cmds = app.update(Action::Play);
     assert!(matches!(cmds.as_slice(), [Command::StopPlayback]));
-    assert!(app.playing.is_none());
+    assert!(app.shared.playing.is_none());
     // A failure (no device) is a one-line notice.
     app.update(Action::Play);
-    app.update(Action::Event(AppEvent::Playback(
+    app.event(AppEvent::Playback(
         key.clone(),
         PlayEvent::Failed("no output device: alsa:default".into()),
-    )));
-    assert!(app.playing.is_none());
+    ));
+    assert!(app.shared.playing.is_none());
     assert!(app.notice.as_deref().unwrap().contains("no output device"));
 }

@@ -11,8 +11,11 @@ use std::time::{Duration, Instant};
 use emoscope::audio::LoadOptions;
 use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
 use emoscope::ml::experiment::JobEvent;
-use emoscope::tui::app::{Action, App, AppEvent, ClipKey, Command, Pane};
-use emoscope::tui::experiments::{RunEvent, RunState, TrainFocus};
+use emoscope::tui::app::App;
+use emoscope::tui::input::Edit;
+use emoscope::tui::msg::{Action, AppEvent, ClipKey, Command, Pane, RunEvent};
+use emoscope::tui::panes::train::TrainFocus;
+use emoscope::tui::runs::RunState;
 use emoscope::tui::theme::{ColorMode, Theme};
 use emoscope::tui::{Executor, ui};
 use ratatui::Terminal;
@@ -72,7 +75,7 @@ impl Harness {
             rx,
         };
         h.run(cmds);
-        h.until(|a| a.corpus.is_some());
+        h.until(|a| a.shared.corpus.is_some());
         h
     }
 
@@ -90,9 +93,14 @@ impl Harness {
         self.run(cmds);
     }
 
+    fn feed(&mut self, e: AppEvent) {
+        let cmds = self.app.event(e);
+        self.run(cmds);
+    }
+
     fn type_text(&mut self, text: &str) {
         for c in text.chars() {
-            self.act(Action::SearchChar(c));
+            self.act(Action::Edit(Edit::Char(c)));
         }
     }
 
@@ -110,7 +118,7 @@ impl Harness {
                 if let AppEvent::Run(_, RunEvent::Job(JobEvent::Finished(r))) = &mut e {
                     r.seconds = 1.0;
                 }
-                self.act(Action::Event(e));
+                self.feed(e);
             }
         }
     }
@@ -119,7 +127,7 @@ impl Harness {
     fn start(&mut self, model_steps: usize, grid: Option<&str>, protocol: &str, seed: u64) -> u32 {
         self.act(Action::Pane(Pane::Train));
         self.act(Action::NewRun);
-        self.app.lab.form.field = 0;
+        self.app.train.form.field = 0;
         self.act(Action::Down);
         for _ in 0..model_steps {
             self.act(Action::Right);
@@ -127,35 +135,40 @@ impl Harness {
         self.act(Action::Down);
         if let Some(g) = grid {
             self.act(Action::Enter);
-            self.app.prompt_text.clear();
+            self.act(Action::Edit(Edit::KillToStart));
             self.type_text(g);
-            self.act(Action::SearchDone);
+            self.act(Action::Edit(Edit::Submit));
         }
         // Past Select to Protocol.
         self.act(Action::Down);
         self.act(Action::Down);
         self.act(Action::Enter);
-        self.app.prompt_text.clear();
+        self.act(Action::Edit(Edit::KillToStart));
         self.type_text(protocol);
-        self.act(Action::SearchDone);
+        self.act(Action::Edit(Edit::Submit));
         // SMOTE, spk norm, enrol, seed.
         for _ in 0..4 {
             self.act(Action::Down);
         }
         self.act(Action::Enter);
-        self.app.prompt_text.clear();
+        self.act(Action::Edit(Edit::KillToStart));
         self.type_text(&seed.to_string());
-        self.act(Action::SearchDone);
+        self.act(Action::Edit(Edit::Submit));
         self.act(Action::Down);
-        let before = self.app.lab.runs.len();
+        let before = self.app.shared.runs.len();
         self.act(Action::Enter);
-        assert_eq!(self.app.lab.runs.len(), before + 1, "{:?}", self.app.notice);
-        self.app.lab.runs.last().unwrap().id
+        assert_eq!(
+            self.app.shared.runs.len(),
+            before + 1,
+            "{:?}",
+            self.app.notice
+        );
+        self.app.shared.runs.last().unwrap().id
     }
 
     fn finish(&mut self, id: u32) {
-        self.until(|a| a.lab.run(id).is_some_and(|r| !r.state.is_active()));
-        let r = self.app.lab.run(id).unwrap();
+        self.until(|a| a.shared.run(id).is_some_and(|r| !r.state.is_active()));
+        let r = self.app.shared.run(id).unwrap();
         assert_eq!(r.state, RunState::Finished, "{}", r.stage);
     }
 }
@@ -178,7 +191,7 @@ fn train_pane_shows_what_the_cli_prints() {
     let mut h = Harness::new();
     let id = h.start(1, Some("k=3,5,9"), "actor-kfold:4", 3);
     h.finish(id);
-    h.app.lab.focus = TrainFocus::Runs;
+    h.app.train.focus = TrainFocus::Runs;
     let screen = render(&h.app, 80, 24);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
         .args(["--corpus"])
@@ -215,7 +228,7 @@ fn train_pane_shows_what_the_cli_prints() {
         );
     }
     // The per-class recall column equals the CLI's confusion table's.
-    let report = h.app.lab.run(id).unwrap().report.clone().unwrap();
+    let report = h.app.shared.run(id).unwrap().report.clone().unwrap();
     for (e, c) in report.classes.iter().zip(&report.scores.per_class) {
         let line = cli.lines().find(|l| l.starts_with(e.name())).unwrap();
         assert!(line.contains(&format!("{:.3}", c.recall)), "{line}");
@@ -232,7 +245,7 @@ fn train_compare_classify_and_sessions() {
     let rf = h.start(2, Some("trees=30"), "loso", 0);
     assert_eq!(
         h.app
-            .lab
+            .shared
             .runs
             .iter()
             .filter(|r| r.state.is_active())
@@ -245,35 +258,35 @@ fn train_compare_classify_and_sessions() {
     h.app.status = "both runs done".into();
 
     // Mid-training, rebuilt from the SVM's real folds in a fixed order: two of four done.
-    let report = h.app.lab.run(svm).unwrap().report.clone().unwrap();
+    let report = h.app.shared.run(svm).unwrap().report.clone().unwrap();
     let mut mid = h.app.clone();
-    mid.lab.run_index = 0;
+    mid.train.run_index = 0;
     mid.pane = Pane::Train;
-    mid.lab.focus = TrainFocus::Runs;
+    mid.train.focus = TrainFocus::Runs;
     let cmds = mid.update(Action::Rerun);
     assert!(matches!(cmds.as_slice(), [Command::Train { .. }]));
-    let again = mid.lab.runs.last().unwrap().id;
-    let ev = |e: JobEvent| Action::Event(AppEvent::Run(again, RunEvent::Job(e)));
-    mid.update(ev(JobEvent::Started { total: 40 }));
+    let again = mid.shared.runs.last().unwrap().id;
+    let ev = |e: JobEvent| AppEvent::Run(again, RunEvent::Job(e));
+    mid.event(ev(JobEvent::Started { total: 40 }));
     let mut folds = report.folds.clone();
     folds.sort_by_key(|f| f.fold);
     let mut so_far = emoscope::ml::metrics::Confusion::new(report.classes.len());
     for f in &folds[..2] {
         so_far.merge(&f.confusion);
-        mid.update(ev(JobEvent::FoldDone {
+        mid.event(ev(JobEvent::FoldDone {
             fold: f.fold,
             of: folds.len(),
             confusion_so_far: so_far.clone(),
             scores_so_far: so_far.scores(),
         }));
     }
-    mid.update(ev(JobEvent::Progress {
+    mid.event(ev(JobEvent::Progress {
         done: 22,
         total: 40,
         stage: "fold 3 search SVM Rbf C=1 gamma=scale".into(),
     }));
     both_sizes("train_mid_training", &mid);
-    let partial = mid.lab.runs.last().unwrap().confusion.clone().unwrap();
+    let partial = mid.shared.runs.last().unwrap().confusion.clone().unwrap();
     assert_eq!(
         partial.total(),
         (folds[0].test_rows.len() + folds[1].test_rows.len()) as u64
@@ -286,8 +299,8 @@ fn train_compare_classify_and_sessions() {
     let path = tmp.path().join("s.ron");
     saved.save(&path).unwrap();
     let (mut back, _) = App::from_session(&emoscope::session::Session::load(&path).unwrap());
-    assert_eq!(back.lab.runs.len(), 3);
-    for (a, b) in back.lab.runs.iter().zip(&mid.lab.runs).take(2) {
+    assert_eq!(back.shared.runs.len(), 3);
+    for (a, b) in back.shared.runs.iter().zip(&mid.shared.runs).take(2) {
         assert_eq!(
             (a.id, &a.scores, &a.confusion),
             (b.id, &b.scores, &b.confusion)
@@ -298,8 +311,8 @@ fn train_compare_classify_and_sessions() {
             b.report.as_ref().unwrap().predictions()
         );
     }
-    assert_eq!(back.lab.runs[2].state, RunState::Interrupted);
-    back.update(Action::Event(AppEvent::CorpusOpened(
+    assert_eq!(back.shared.runs[2].state, RunState::Interrupted);
+    back.event(AppEvent::CorpusOpened(
         Corpus::open(
             &CorpusSpec::Directory {
                 path: small().0.clone(),
@@ -307,21 +320,21 @@ fn train_compare_classify_and_sessions() {
             &LoadOptions::default(),
         )
         .map_err(|e| e.to_string()),
-    )));
+    ));
     back.pane = Pane::Train;
-    back.lab.run_index = 2;
+    back.train.run_index = 2;
     let cmds = back.update(Action::Rerun);
     match cmds.as_slice() {
-        [Command::Train { spec, .. }] => assert_eq!(spec, &mid.lab.runs[2].spec),
+        [Command::Train { spec, .. }] => assert_eq!(spec, &mid.shared.runs[2].spec),
         other => panic!("re-run asked for {other:?}"),
     }
 
     // Finished: the matrix, then the clips behind a cell, then one of them in Inspect.
     h.act(Action::Pane(Pane::Train));
-    h.app.lab.run_index = 0;
-    h.app.lab.focus = TrainFocus::Runs;
+    h.app.train.run_index = 0;
+    h.app.train.focus = TrainFocus::Runs;
     h.act(Action::Enter);
-    assert_eq!(h.app.lab.focus, TrainFocus::Matrix);
+    assert_eq!(h.app.train.focus, TrainFocus::Matrix);
     // Angry (row 4) predicted as happy (column 2), or the busiest off-diagonal cell.
     let c = &report.pooled;
     let cell = (0..c.n)
@@ -337,8 +350,8 @@ fn train_compare_classify_and_sessions() {
     }
     both_sizes("train_finished_cell", &h.app);
     h.act(Action::Enter);
-    assert_eq!(h.app.lab.focus, TrainFocus::Clips);
-    let clips = h.app.lab.cell_clips();
+    assert_eq!(h.app.train.focus, TrainFocus::Clips);
+    let clips = h.app.train.cell_clips(&h.app.shared);
     assert_eq!(clips.len() as u64, c.get(cell.0, cell.1));
     let pred = report.predictions();
     for id in &clips {
@@ -351,8 +364,13 @@ fn train_compare_classify_and_sessions() {
     let chosen = clips[1.min(clips.len() - 1)];
     h.act(Action::Enter);
     assert_eq!(h.app.pane, Pane::Inspect);
-    assert_eq!(h.app.inspected, Some(ClipKey::Corpus(chosen)));
-    h.until(|a| a.views.contains_key(&ClipKey::Corpus(chosen)));
+    assert_eq!(h.app.inspect.inspected, Some(ClipKey::Corpus(chosen)));
+    h.until(|a| {
+        a.inspect
+            .views
+            .get(&ClipKey::Corpus(chosen))
+            .is_some_and(|v| v.ready().is_some())
+    });
 
     // Compare: both runs side by side with the paired tests in words.
     h.act(Action::Pane(Pane::Compare));
@@ -360,7 +378,12 @@ fn train_compare_classify_and_sessions() {
     h.act(Action::Pick);
     h.act(Action::Down);
     h.act(Action::Pick);
-    let cmp = h.app.lab.comparison.clone().expect("same clips and folds");
+    let cmp = h
+        .app
+        .compare
+        .comparison
+        .clone()
+        .expect("same clips and folds");
     assert!(cmp.mcnemar_p > 0.0 && cmp.mcnemar_p <= 1.0);
     let screen = render(&h.app, 160, 48);
     assert!(
@@ -369,13 +392,17 @@ fn train_compare_classify_and_sessions() {
     );
     both_sizes("compare_two_runs", &h.app);
     // Sorting by UAR puts the better run first.
-    while h.app.lab.sort != emoscope::tui::experiments::SortKey::Uar {
+    while h.app.compare.sort != emoscope::tui::panes::compare::SortKey::Uar {
         h.act(Action::Sort);
     }
-    let best = h.app.lab.sorted_runs()[0].scores.clone().unwrap().uar;
+    let best = h.app.compare.sorted_runs(&h.app.shared)[0]
+        .scores
+        .clone()
+        .unwrap()
+        .uar;
     assert!(
         h.app
-            .lab
+            .shared
             .runs
             .iter()
             .all(|r| r.scores.as_ref().unwrap().uar <= best)
@@ -385,30 +412,38 @@ fn train_compare_classify_and_sessions() {
     let model_path = small().0.parent().unwrap().join("models/best.ron");
     h.act(Action::Home);
     h.act(Action::ExportModel);
-    h.app.prompt_text = model_path.display().to_string();
-    h.act(Action::SearchDone);
+    h.app
+        .prompt
+        .as_mut()
+        .unwrap()
+        .1
+        .set(model_path.display().to_string());
+    h.act(Action::Edit(Edit::Submit));
     h.until(|a| a.status.starts_with("model saved"));
     assert!(model_path.exists());
     h.act(Action::Pane(Pane::Classify));
-    use emoscope::tui::experiments::ModelSource;
-    assert_eq!(h.app.lab.model_source(), Some(ModelSource::Experiment(svm)));
-    h.act(Action::Event(AppEvent::Models(vec![model_path.clone()])));
+    use emoscope::tui::panes::classify::ModelSource;
     assert_eq!(
-        h.app.lab.model_source(),
+        h.app.classify.model_source(&h.app.shared),
+        Some(ModelSource::Experiment(svm))
+    );
+    h.feed(AppEvent::Models(vec![model_path.clone()]));
+    assert_eq!(
+        h.app.classify.model_source(&h.app.shared),
         Some(ModelSource::Experiment(svm)),
         "the chosen model stays chosen when the list changes"
     );
     h.act(Action::Left);
     assert_eq!(
-        h.app.lab.model_source(),
+        h.app.classify.model_source(&h.app.shared),
         Some(ModelSource::File(model_path.clone()))
     );
     let wav = small().0.join("Actor_02/03-01-05-02-01-01-02.wav");
     h.act(Action::StartSearch);
     h.type_text(&wav.display().to_string());
-    h.act(Action::SearchDone);
-    h.until(|a| !a.lab.classifying);
-    assert_eq!(h.app.lab.history.len(), 1, "{:?}", h.app.notice);
+    h.act(Action::Edit(Edit::Submit));
+    h.until(|a| !a.classify.classifying);
+    assert_eq!(h.app.classify.history.len(), 1, "{:?}", h.app.notice);
     let direct = emoscope::ml::persist::SavedModel::load(&model_path).unwrap();
     let audio = emoscope::audio::load(&wav, &direct.load_options()).unwrap();
     let (emotion, _) = direct
@@ -416,21 +451,24 @@ fn train_compare_classify_and_sessions() {
         .unwrap()
         .remove(0);
     assert_eq!(
-        h.app.lab.history[0].emotion, emotion,
+        h.app.classify.history[0].emotion, emotion,
         "same as classifying directly"
     );
     // And with a finished experiment, its final model fitted on first use.
     h.act(Action::NextModel);
-    assert_eq!(h.app.lab.model_source(), Some(ModelSource::Experiment(svm)));
+    assert_eq!(
+        h.app.classify.model_source(&h.app.shared),
+        Some(ModelSource::Experiment(svm))
+    );
     h.act(Action::StartSearch);
     h.type_text(&wav.display().to_string());
-    h.act(Action::SearchDone);
-    h.until(|a| !a.lab.classifying);
-    assert_eq!(h.app.lab.history.len(), 2);
+    h.act(Action::Edit(Edit::Submit));
+    h.until(|a| !a.classify.classifying);
+    assert_eq!(h.app.classify.history.len(), 2);
     both_sizes("classify_result", &h.app);
     // History opens in Inspect (a corpus clip by its name).
     h.act(Action::Enter);
     assert_eq!(h.app.pane, Pane::Inspect);
     let id = RavdessId::parse("03-01-05-02-01-01-02").unwrap();
-    assert_eq!(h.app.inspected, Some(ClipKey::Corpus(id)));
+    assert_eq!(h.app.inspect.inspected, Some(ClipKey::Corpus(id)));
 }

@@ -93,6 +93,43 @@ impl Mic {
     pub fn stop(self) -> Audio {
         self.recorder.finish()
     }
+
+    /// The capture loop both shells run: drains the ring every 10 ms (it holds
+    /// `RING_SECONDS`; some ALSA plugins run faster than real time), calls `level(seconds,
+    /// peak)` every 50 ms, and stops when `stop(seconds)` says so, at
+    /// [`super::mic::MAX_RECORDING_SECONDS`], or when the device goes. Returns the raw
+    /// recording and, when it ended by itself, why.
+    pub fn record_until(
+        mut self,
+        stop: &dyn Fn(f64) -> bool,
+        level: &mut dyn FnMut(f64, f32),
+    ) -> (Audio, Option<String>) {
+        let limit = super::mic::MAX_RECORDING_SECONDS;
+        let mut tick = 0u64;
+        let ended = loop {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            tick += 1;
+            match self.poll() {
+                Ok(seconds) if seconds >= limit => {
+                    break Some(format!("stopped at the {limit:.0} s limit"));
+                }
+                Ok(seconds) if stop(seconds) => break None,
+                Ok(seconds) => {
+                    if tick.is_multiple_of(5) {
+                        level(seconds, self.level());
+                    }
+                }
+                Err(e) => break Some(e.to_string()),
+            }
+        };
+        let dropped = self.dropped();
+        let ended = match (ended, dropped) {
+            (why, 0) => why,
+            (None, n) => Some(format!("{n} samples were lost (the device ran ahead)")),
+            (Some(why), n) => Some(format!("{why}; {n} samples were lost")),
+        };
+        (self.stop(), ended)
+    }
 }
 
 /// A clip playing on the default output.

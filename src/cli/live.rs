@@ -5,11 +5,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::audio::{Audio, LoadOptions};
+use crate::audio::LoadOptions;
 use crate::ml::persist::{SavedModel, SpeakerNorm};
 use crate::ml::profile::SpeakerProfile;
 
@@ -67,7 +67,7 @@ pub fn record(
             model.display()
         );
     }
-    let mut mic = crate::audio::device::open_mic(device)?;
+    let mic = crate::audio::device::open_mic(device)?;
     let info = mic.info().clone();
     let stop = Arc::new(AtomicBool::new(false));
     match seconds {
@@ -89,37 +89,21 @@ pub fn record(
         }
     }
     let tty = std::io::stderr().is_terminal();
-    // Drain often: the ring holds `RING_SECONDS`, and some devices (ALSA plugins) run faster than real time.
-    let mut tick = 0u64;
-    loop {
-        std::thread::sleep(Duration::from_millis(10));
-        tick += 1;
-        let secs = mic.poll()?;
-        if tty && tick.is_multiple_of(5) {
-            let level = mic.level();
+    let done = |secs: f64| stop.load(Ordering::Relaxed) || seconds.is_some_and(|s| secs >= s);
+    let mut level = |secs: f64, peak: f32| {
+        if tty {
             eprint!(
                 "\r\x1b[2K{secs:5.1} s  ▕{}▏",
-                crate::tui::confusion::bar(f64::from(level), 30)
+                crate::tui::confusion::bar(f64::from(peak), 30)
             );
         }
-        if stop.load(Ordering::Relaxed) || seconds.is_some_and(|s| secs >= s) {
-            break;
-        }
-        if secs >= crate::audio::mic::MAX_RECORDING_SECONDS {
-            eprintln!(
-                "stopped at the {:.0} s limit",
-                crate::audio::mic::MAX_RECORDING_SECONDS
-            );
-            break;
-        }
-    }
+    };
+    let (raw, ended) = mic.record_until(&done, &mut level);
     if tty {
         eprintln!();
     }
-    let dropped = mic.dropped();
-    let raw = mic.stop();
-    if dropped > 0 {
-        eprintln!("warning: {dropped} samples were lost (the device ran ahead of the recorder)");
+    if let Some(why) = ended {
+        eprintln!("warning: {why}");
     }
     // Keep the recording first (a silent one is still worth keeping), and a failed save still
     // prints the prediction before it is reported.
@@ -145,21 +129,14 @@ pub fn record(
 /// feature settings.
 pub fn enrol(name: &str, model: &Path, files: &[PathBuf], out: &mut dyn Write) -> Result<()> {
     let m = SavedModel::load(model)?;
-    let opts = LoadOptions {
-        target_rate: Some(m.recording_rate()),
-        ..LoadOptions::default()
-    };
-    let clips: Vec<(String, Audio)> = files
-        .iter()
-        .map(|f| Ok((f.display().to_string(), crate::audio::load(f, &opts)?)))
-        .collect::<Result<_>>()?;
-    let p = SpeakerProfile::enrol(name, &m.features, &clips)?;
+    let p =
+        SpeakerProfile::enrol_files(name, &m.features, files, LoadOptions::default().max_seconds)?;
     let path = SpeakerProfile::path_for(name);
     p.save(&path)?;
     writeln!(
         out,
-        "enrolled '{name}' from {} clips for {} features: {}",
-        clips.len(),
+        "enrolled '{name}' from {} clips (silence trimmed to 1 s) for {} features: {}",
+        p.clips.len(),
         m.features.preset,
         path.display()
     )?;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_ml;
+mod bench_tui;
 pub mod live;
 pub mod train;
 
@@ -276,7 +277,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
             BenchTarget::Synth => bench::bench_synth(cli.corpus.seed, clips, out)?,
             BenchTarget::Features => bench::bench_features(&cli.corpus, clips, out)?,
-            BenchTarget::Tui => bench::bench_tui(&cli.corpus, out)?,
+            BenchTarget::Tui => bench_tui::bench_tui(&cli.corpus, out)?,
             BenchTarget::Logreg => {
                 let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
                 bench_ml::bench_logreg(&corpus, Preset::Full, &bench::run_peer, out)?

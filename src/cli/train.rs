@@ -22,15 +22,17 @@ pub struct TrainArgs {
     pub preset: Preset,
     /// Model family: svm, knn, rf, logreg, nb, majority, ensemble (soft vote of logreg and
     /// svm; their grids as --grid logreg.c=0.01,0.1 --grid svm.c=1,10).
-    #[arg(long, default_value = "svm")]
+    #[arg(long, default_value = crate::ml::grid::DEFAULT_FAMILY)]
     pub model: String,
     /// Hyperparameter values to search, e.g. --grid c=0.1,1,10 --grid gamma=scale,0.01;
-    /// select=500,1000 searches the number of features kept (see --select).
+    /// select=500,1000 searches the number of features kept (see --select). Without it, the
+    /// family's suggested search (the Train form's too): svm c=0.1,1,10; knn k=3,5,9; rf
+    /// trees=100; logreg c=0.01,0.1,1; ensemble logreg.c=0.01,0.1 svm.c=1,10.
     #[arg(long = "grid", value_name = "KEY=V1,V2")]
     pub grid: Vec<String>,
     /// actor-kfold:K (default, speaker-independent), loso, holdout:21-24, random:0.2 or
     /// kfold:K (both speaker-dependent).
-    #[arg(long, default_value = "actor-kfold:5")]
+    #[arg(long, default_value = crate::ml::protocol::DEFAULT_PROTOCOL)]
     pub protocol: String,
     /// Oversample minority classes with SMOTE on each training set.
     #[arg(long)]
@@ -78,7 +80,7 @@ impl TrainArgs {
         TrainArgs {
             preset: Preset::Classic,
             model: "svm".into(),
-            grid: Vec::new(),
+            grid: vec!["c=1".into()],
             protocol: "random:0.2".into(),
             smote: false,
             smote_k: 5,
@@ -96,8 +98,16 @@ impl TrainArgs {
     }
 
     pub fn spec(&self) -> Result<ExperimentSpec> {
-        let (grid, mut select) =
-            build_search(&self.model, &self.grid).map_err(anyhow::Error::msg)?;
+        let suggested: Vec<String> = crate::ml::grid::suggested_grid(&self.model)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let settings = if self.grid.is_empty() {
+            &suggested
+        } else {
+            &self.grid
+        };
+        let (grid, mut select) = build_search(&self.model, settings).map_err(anyhow::Error::msg)?;
         if let Some(k) = self.select {
             if k == 0 {
                 anyhow::bail!("--select needs a positive number of features");

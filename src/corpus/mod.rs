@@ -130,6 +130,34 @@ impl Corpus {
     }
 
     /// The clip with this id, if present.
+    /// The actor numbers present, sorted.
+    pub fn actors(&self) -> Vec<u8> {
+        let mut a: Vec<u8> = self.clips.iter().map(|c| c.id.actor.number()).collect();
+        a.sort_unstable();
+        a.dedup();
+        a
+    }
+
+    /// The take to compare a clip with: the same actor, statement and repetition, neutral
+    /// (or calm, when the clip itself is neutral), at normal intensity.
+    pub fn counterpart(&self, id: &RavdessId) -> Option<RavdessId> {
+        let target = if id.emotion == Emotion::Neutral {
+            Emotion::Calm
+        } else {
+            Emotion::Neutral
+        };
+        self.clips
+            .iter()
+            .find(|c| {
+                c.id.actor == id.actor
+                    && c.id.statement == id.statement
+                    && c.id.repetition == id.repetition
+                    && c.id.emotion == target
+                    && c.id.intensity == Intensity::Normal
+            })
+            .map(|c| c.id)
+    }
+
     pub fn clip(&self, id: &RavdessId) -> Option<&Clip> {
         self.clips
             .binary_search_by(|c| c.id.cmp(id))

@@ -44,10 +44,20 @@ pub struct ExperimentSpec {
 }
 
 impl Default for ExperimentSpec {
-    /// The RBF SVM at C=1 on actor 5-fold, no SMOTE, no normalisation, 3 inner folds, seed 0.
+    /// The default experiment of both shells: the RBF SVM searched over C = 0.1, 1, 10
+    /// ([`super::grid::suggested_grid`]) on actor 5-fold, no SMOTE, no normalisation, no
+    /// selection, 3 inner folds, seed 0.
     fn default() -> Self {
+        let family = super::grid::DEFAULT_FAMILY;
+        let settings: Vec<String> = super::grid::suggested_grid(family)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let grid = super::grid::build_search(family, &settings)
+            .map(|(grid, _)| grid)
+            .unwrap_or_else(|_| vec![ModelSpec::Majority]);
         ExperimentSpec {
-            grid: vec![super::grid::default_spec("svm").unwrap_or(ModelSpec::Majority)],
+            grid,
             protocol: Protocol::ActorKFold { k: 5 },
             smote_k: None,
             speaker_norm: false,
@@ -60,6 +70,28 @@ impl Default for ExperimentSpec {
 }
 
 impl ExperimentSpec {
+    /// The pipeline around the model in words, as the shells show it:
+    /// "scaler + speaker z (12 enrol clips) + 2000 best + SMOTE(k=5) · seed 0".
+    pub fn pipeline_label(&self) -> String {
+        let norm = match (self.speaker_norm, self.enrol) {
+            (false, _) => String::new(),
+            (true, None) => " + speaker z (all clips)".into(),
+            (true, Some(n)) => format!(" + speaker z ({n} enrol clips)"),
+        };
+        let select = match self.select.as_slice() {
+            [] => String::new(),
+            [k] => format!(" + {k} best"),
+            ks => {
+                let ks: Vec<String> = ks.iter().map(usize::to_string).collect();
+                format!(" + best {}", ks.join("/"))
+            }
+        };
+        let smote = self
+            .smote_k
+            .map_or(String::new(), |k| format!(" + SMOTE(k={k})"));
+        format!("scaler{norm}{select}{smote} · seed {}", self.seed)
+    }
+
     /// Which normalisation the experiment used, in words: "none", "per speaker, all clips",
     /// "per speaker, N enrolment clips".
     pub fn normalisation(&self) -> String {
@@ -196,6 +228,16 @@ pub enum JobEvent {
     Finished(Box<Report>),
     Failed(String),
     Cancelled,
+}
+
+impl JobEvent {
+    /// Whether the job ends with this event (finished, failed or cancelled).
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            JobEvent::Finished(_) | JobEvent::Failed(_) | JobEvent::Cancelled
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -5,6 +5,23 @@ use super::models::{Gamma, Kernel, MaxFeatures, Metric, ModelSpec, Weights};
 /// The model families, in the order the shells offer them.
 pub const FAMILIES: [&str; 7] = ["svm", "knn", "rf", "logreg", "nb", "majority", "ensemble"];
 
+/// The family both shells start from.
+pub const DEFAULT_FAMILY: &str = "svm";
+
+/// The hyperparameter search both shells use for a family when none is given (`key=v1,v2`
+/// settings, space-separated): the CLI's `--grid` default and the Train form's grid field.
+/// `nb` and `majority` have nothing to search.
+pub fn suggested_grid(family: &str) -> &'static str {
+    match family {
+        "svm" => "c=0.1,1,10",
+        "knn" => "k=3,5,9",
+        "rf" => "trees=100",
+        "logreg" => "c=0.01,0.1,1",
+        "ensemble" => "logreg.c=0.01,0.1 svm.c=1,10",
+        _ => "",
+    }
+}
+
 /// The default spec of a model family (`svm`, `knn`, `rf`, `logreg`, `nb`, `majority`,
 /// `ensemble` = soft vote of logistic regression (C=1) and the RBF SVM (C=1)).
 pub fn default_spec(family: &str) -> Result<ModelSpec, String> {

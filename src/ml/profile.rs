@@ -33,6 +33,8 @@ pub struct SpeakerProfile {
 pub enum ProfileError {
     #[error("a speaker profile needs at least {MIN_CLIPS} clips of the speaker (got {0})")]
     TooFewClips(usize),
+    #[error("{path}: cannot enrol this clip: {why}", path = .0.display(), why = .1)]
+    Clip(PathBuf, String),
     #[error("{path}: cannot read the profile: {why}", path = .0.display(), why = .1)]
     Read(PathBuf, String),
     #[error("{path}: not a valid speaker profile: {why}", path = .0.display(), why = .1)]
@@ -67,6 +69,35 @@ impl SpeakerProfile {
             scaler: StandardScaler::fit(&x, d),
             clips: clips.iter().map(|c| c.0.clone()).collect(),
         })
+    }
+
+    /// A profile from WAV files of one speaker, the one enrolment path of both shells: each
+    /// file is read at the features' rate (48 kHz for native-rate presets, as a recording is
+    /// classified) and its silence trimmed to [`crate::audio::mic::TRIM_MARGIN_SECONDS`] on
+    /// each side, exactly as a live recording is before classification — the statistics
+    /// then describe what the model will be given.
+    pub fn enrol_files(
+        name: &str,
+        features: &FeatureConfig,
+        files: &[PathBuf],
+        max_seconds: f64,
+    ) -> Result<SpeakerProfile, ProfileError> {
+        let rate = features.sample_rate.unwrap_or(48_000);
+        let opts = crate::audio::LoadOptions {
+            target_rate: Some(rate),
+            max_seconds,
+        };
+        let clips = files
+            .iter()
+            .map(|f| {
+                let audio = crate::audio::load(f, &opts)
+                    .map_err(|e| ProfileError::Clip(f.clone(), e.kind.to_string()))?;
+                let trimmed = crate::audio::mic::prepare(&audio, Some(rate))
+                    .map_err(|k| ProfileError::Clip(f.clone(), k.to_string()))?;
+                Ok((f.display().to_string(), trimmed))
+            })
+            .collect::<Result<Vec<_>, ProfileError>>()?;
+        SpeakerProfile::enrol(name, features, &clips)
     }
 
     /// `profiles/NAME.ron`.

@@ -12,6 +12,9 @@ use thiserror::Error;
 use super::dataset::Dataset;
 use crate::corpus::Sex;
 
+/// The protocol both shells start from: speaker-independent actor 5-fold.
+pub const DEFAULT_PROTOCOL: &str = "actor-kfold:5";
+
 /// A train/test protocol.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -1,1095 +1,438 @@
-//! The application state, the actions that change it, and `update` — pure: no I/O, no
-//! drawing. Work that takes time comes back as [`Command`]s the event loop runs in the
-//! background; their results return as [`AppEvent`]s.
+//! The application: routes actions to the pane in front, applies the [`Effect`]s panes return,
+//! routes background results to the pane they concern, and holds what is truly shared (the
+//! corpus, the experiments, what plays, the jobs). Pure: no I/O, no drawing — background work
+//! leaves as [`Command`]s for the executor and comes back as [`AppEvent`]s.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-
-use crate::corpus::{Clip, Corpus, CorpusSpec, Emotion, Intensity, RavdessId, Sex, Statement};
-
-use super::experiments::{Classified, Lab, RunEvent, TrainForm};
-use super::keys::{KeyHelp, pane_keys};
+use crate::corpus::CorpusSpec;
 use crate::features::Preset;
-use crate::ml::experiment::{ExperimentSpec, Report};
-use crate::ml::persist::SavedModel;
+use crate::ml::experiment::ExperimentSpec;
 
-/// What the inspector shows: a corpus clip, or any WAV file (e.g. a classified one).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClipKey {
-    Corpus(RavdessId),
-    File(std::path::PathBuf),
-}
-
-impl ClipKey {
-    /// The RAVDESS name of a corpus clip, or the file name.
-    pub fn title(&self) -> String {
-        match self {
-            ClipKey::Corpus(id) => id.stem(),
-            ClipKey::File(p) => p
-                .file_name()
-                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
-        }
-    }
-
-    pub fn ravdess(&self) -> Option<RavdessId> {
-        match self {
-            ClipKey::Corpus(id) => Some(*id),
-            ClipKey::File(_) => None,
-        }
-    }
-}
-
-/// The model a classification job uses.
-#[derive(Debug, Clone)]
-pub enum ModelJob {
-    /// Load a saved model file.
-    File(std::path::PathBuf),
-    /// A finished experiment's final model, already fitted.
-    Fitted(u32, Arc<SavedModel>),
-    /// Fit a finished experiment's final model on the whole corpus first.
-    Fit {
-        run: u32,
-        corpus: Corpus,
-        preset: Preset,
-        report: Arc<Report>,
-    },
-}
-
-/// The panes, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Corpus,
-    Inspect,
-    Train,
-    Compare,
-    Classify,
-    Log,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 6] = [
-        Pane::Corpus,
-        Pane::Inspect,
-        Pane::Train,
-        Pane::Compare,
-        Pane::Classify,
-        Pane::Log,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Corpus => "Corpus",
-            Pane::Inspect => "Inspect",
-            Pane::Train => "Train",
-            Pane::Compare => "Compare",
-            Pane::Classify => "Classify",
-            Pane::Log => "Log",
-        }
-    }
-
-    fn index(self) -> usize {
-        Pane::ALL.iter().position(|&p| p == self).unwrap_or(0)
-    }
-}
-
-/// What the inspector shows under the waveform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InspectView {
-    Spectrogram,
-    Mel,
-    Mfcc,
-    Chroma,
-    Pitch,
-    Features,
-}
-
-impl InspectView {
-    pub const ALL: [InspectView; 6] = [
-        InspectView::Spectrogram,
-        InspectView::Mel,
-        InspectView::Mfcc,
-        InspectView::Chroma,
-        InspectView::Pitch,
-        InspectView::Features,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            InspectView::Spectrogram => "spectrogram",
-            InspectView::Mel => "mel",
-            InspectView::Mfcc => "MFCC",
-            InspectView::Chroma => "chroma",
-            InspectView::Pitch => "pitch",
-            InspectView::Features => "features",
-        }
-    }
-}
-
-/// Everything the inspector draws of one clip, computed in the background.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClipView {
-    pub key: ClipKey,
-    /// The RAVDESS fields, for corpus clips and files named like them.
-    pub id: Option<RavdessId>,
-    pub sample_rate: u32,
-    pub duration: f64,
-    /// Min and max of the waveform in 512 equal slices.
-    pub envelope: Vec<(f32, f32)>,
-    pub n_frames: usize,
-    /// Magnitude in dB, frame-major, bins up to `spec_max_hz`.
-    pub spec_db: Vec<f32>,
-    pub spec_bins: usize,
-    pub spec_max_hz: f64,
-    pub mel_db: Vec<f32>,
-    pub n_mels: usize,
-    pub mfcc: Vec<f32>,
-    pub n_mfcc: usize,
-    pub chroma: Vec<f32>,
-    pub f0: Vec<Option<f64>>,
-    /// (name, value) of the classic+contrast summary.
-    pub features: Vec<(String, f32)>,
-}
-
-/// Per-feature means and standard deviations over the corpus and per emotion, for z-scores.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeatureStats {
-    pub names: Vec<String>,
-    /// (mean, std) per feature over every clip.
-    pub corpus: Vec<(f32, f32)>,
-    /// (mean, std) per feature over the clips of each emotion.
-    pub by_emotion: HashMap<Emotion, Vec<(f32, f32)>>,
-}
-
-impl FeatureStats {
-    /// Means and standard deviations (ddof 0) of named rows tagged with emotions.
-    pub fn from_rows(names: Vec<String>, rows: &[(Emotion, Vec<f32>)]) -> FeatureStats {
-        let stats = |rows: &[&Vec<f32>]| -> Vec<(f32, f32)> {
-            (0..names.len())
-                .map(|k| {
-                    let n = rows.len().max(1) as f64;
-                    let m = rows.iter().map(|r| f64::from(r[k])).sum::<f64>() / n;
-                    let v = rows
-                        .iter()
-                        .map(|r| (f64::from(r[k]) - m).powi(2))
-                        .sum::<f64>()
-                        / n;
-                    (m as f32, v.sqrt() as f32)
-                })
-                .collect()
-        };
-        let all: Vec<&Vec<f32>> = rows.iter().map(|r| &r.1).collect();
-        let mut by_emotion = HashMap::new();
-        for &e in Emotion::ALL {
-            let of: Vec<&Vec<f32>> = rows.iter().filter(|r| r.0 == e).map(|r| &r.1).collect();
-            if !of.is_empty() {
-                by_emotion.insert(e, stats(&of));
-            }
-        }
-        FeatureStats {
-            corpus: stats(&all),
-            by_emotion,
-            names,
-        }
-    }
-}
-
-/// How the Features view shows values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeatureScale {
-    Raw,
-    /// z-score against the corpus mean and std.
-    ZCorpus,
-    /// z-score against the mean and std of the clip's own emotion.
-    ZEmotion,
-}
-
-/// Side effects `update` asks for.
-#[derive(Debug, Clone)]
-pub enum Command {
-    OpenCorpus(CorpusSpec),
-    /// Analyse a clip for the inspector: a corpus clip, or the file of `ClipKey::File`.
-    Analyse(ClipKey, Option<Clip>),
-    /// Extract the preset's features (cached) and run the experiment; reports `AppEvent::Run`.
-    Train {
-        run: u32,
-        corpus: Corpus,
-        preset: Preset,
-        spec: ExperimentSpec,
-    },
-    /// Stop a run.
-    Cancel(u32),
-    /// Fit a finished experiment's final model on every clip and save it.
-    SaveModel {
-        path: std::path::PathBuf,
-        corpus: Corpus,
-        preset: Preset,
-        report: Arc<Report>,
-    },
-    Classify {
-        path: std::path::PathBuf,
-        /// A raw microphone recording: resampled and trimmed before classifying.
-        recording: bool,
-        model: ModelJob,
-        label: String,
-        /// A speaker profile for per-speaker-normalised models.
-        profile: Option<std::path::PathBuf>,
-    },
-    /// List the `.ron` files of `models/`.
-    ListModels,
-    /// List the speaker profiles of `profiles/`.
-    ListProfiles,
-    /// Start recording from the default input (results come as `AppEvent::Recording`).
-    StartRecording,
-    StopRecording,
-    /// Play a clip on the default output (`AppEvent::Playback`); stops any other.
-    Play(ClipKey, Option<Clip>),
-    StopPlayback,
-    /// Make a speaker profile from these files.
-    Enrol {
-        name: String,
-        files: Vec<std::path::PathBuf>,
-        model: EnrolFor,
-    },
-    /// List a folder for the file browser.
-    ListDir(std::path::PathBuf),
-    /// Complete a typed path (Tab).
-    Complete(String),
-    SaveSession(std::path::PathBuf, crate::session::Session),
-    /// Extract the corpus's classic+contrast features (cached) for z-scores.
-    FeatureStats(Corpus),
-}
-
-/// Results of background work.
-#[derive(Debug, Clone)]
-pub enum AppEvent {
-    CorpusOpened(Result<Corpus, String>),
-    Saved(Result<std::path::PathBuf, String>),
-    Stats(Result<Arc<FeatureStats>, String>),
-    Analysed(ClipKey, Result<Arc<ClipView>, String>),
-    Run(u32, RunEvent),
-    ModelSaved(Result<std::path::PathBuf, String>),
-    Classified(Classified),
-    Models(Vec<std::path::PathBuf>),
-    Dir(std::path::PathBuf, Result<Vec<String>, String>),
-    Completed(String),
-    Profiles(Vec<std::path::PathBuf>),
-    Enrolled(Result<std::path::PathBuf, String>),
-    Recording(RecordEvent),
-    Playback(ClipKey, PlayEvent),
-    /// A background autosave could not be written (full disk, read-only folder).
-    AutosaveFailed(String),
-}
-
-/// What the recorder reports.
-#[derive(Debug, Clone)]
-pub enum RecordEvent {
-    /// Recording from this device ("alsa:default · 48000 Hz · i16").
-    Started(String),
-    Level {
-        seconds: f64,
-        peak: f32,
-    },
-    /// The input could not be opened (no device, no ALSA, audio not built in).
-    Failed(String),
-    /// Stopped: where the raw recording was saved, and why it ended early if the device went.
-    Stopped {
-        saved: Result<std::path::PathBuf, String>,
-        lost: Option<String>,
-    },
-}
-
-/// What the player reports.
-#[derive(Debug, Clone)]
-pub enum PlayEvent {
-    At { seconds: f64, duration: f64 },
-    Stopped,
-    Failed(String),
-}
-
-/// Which features a speaker profile is made for.
-#[derive(Debug, Clone)]
-pub enum EnrolFor {
-    /// A finished experiment's preset.
-    Preset(Preset),
-    /// A saved model's own feature settings.
-    Model(std::path::PathBuf),
-}
-
-/// A recording in progress.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recording {
-    pub device: String,
-    pub seconds: f64,
-    pub peak: f32,
-}
-
-/// A clip playing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Playing {
-    pub key: ClipKey,
-    pub seconds: f64,
-    pub duration: f64,
-}
-
-/// User intentions, from keys and mouse.
-#[derive(Debug, Clone)]
-pub enum Action {
-    Quit,
-    ConfirmQuit,
-    Pane(Pane),
-    NextPane,
-    PrevPane,
-    Up,
-    Down,
-    Left,
-    Right,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Enter,
-    Back,
-    ToggleHelp,
-    CycleSex,
-    CycleIntensity,
-    CycleStatement,
-    CycleRepetition,
-    CycleChannel,
-    /// Log pane: show one more / one less level of detail.
-    CycleLogLevel,
-    StartSearch,
-    /// Start typing a session name to save as.
-    StartSaveAs,
-    /// Start typing a corpus folder to open.
-    StartOpen,
-    SearchChar(char),
-    SearchBackspace,
-    SearchDone,
-    /// Leave a text prompt without applying it.
-    InputCancel,
-    ToggleProblems,
-    NextView,
-    ToggleSideBySide,
-    /// Features view: raw → z vs corpus → z vs emotion.
-    CycleScale,
-    /// Train: counts ↔ row-normalised confusion matrix.
-    ToggleNormalised,
-    /// Train: back to the form.
-    NewRun,
-    CancelRun,
-    Rerun,
-    /// Save the selected experiment's final model to models/.
-    ExportModel,
-    /// Compare: next sort column / reverse the order / pick a run for the side by side.
-    Sort,
-    ReverseSort,
-    Pick,
-    /// Classify: next model / open the file browser / record from the microphone.
-    NextModel,
-    Browse,
-    Record,
-    /// Play the selected clip.
-    Play,
-    /// Tab in a path prompt: complete it.
-    Complete,
-    /// Classify: next speaker profile (none → profiles/…).
-    CycleProfile,
-    /// Classify: enrol the speaker of the history's clips as a profile.
-    Enrol,
-    Click {
-        column: u16,
-        row: u16,
-    },
-    Resize,
-    Event(AppEvent),
-}
-
-/// Which part of the corpus pane has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Grid,
-    Clips,
-}
-
-/// What a text prompt is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prompt {
-    /// Typing filters the clip list live.
-    Search,
-    SaveAs,
-    OpenCorpus,
-    /// Train form fields typed as text.
-    Grid,
-    Select,
-    Protocol,
-    Seed,
-    /// The file to save a run's final model to.
-    ModelName(u32),
-    /// A WAV file to classify.
-    WavPath,
-    /// The name of a speaker profile to enrol.
-    ProfileName,
-}
-
-impl Prompt {
-    /// The label before the typed text in the status line.
-    pub fn label(self) -> &'static str {
-        match self {
-            Prompt::Search => "search: ",
-            Prompt::SaveAs => "save session as (sessions/NAME.ron): ",
-            Prompt::OpenCorpus => "open corpus folder: ",
-            Prompt::Grid => "grid (key=v1,v2 …): ",
-            Prompt::Select => "features kept (K, or K1,K2 to search; empty = all): ",
-            Prompt::Protocol => {
-                "protocol (actor-kfold:K, loso, holdout:21-24, random:0.2, kfold:K): "
-            }
-            Prompt::Seed => "seed: ",
-            Prompt::ModelName(_) => "save model as: ",
-            Prompt::WavPath => "WAV to classify (Tab completes): ",
-            Prompt::ProfileName => "enrol the history's clips as speaker: ",
-        }
-    }
-
-    /// Whether Tab completes a file path here.
-    pub fn completes_paths(self) -> bool {
-        matches!(
-            self,
-            Prompt::WavPath | Prompt::OpenCorpus | Prompt::ModelName(_)
-        )
-    }
-}
-
-/// Filters of the corpus pane.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Filters {
-    pub sex: Option<Sex>,
-    pub intensity: Option<Intensity>,
-    pub statement: Option<Statement>,
-    pub repetition: Option<u8>,
-    pub channel: Option<crate::corpus::VocalChannel>,
-    pub text: String,
-}
+use super::hits::{HitMap, Target};
+use super::input::{Edit, Prompt, TextInput};
+use super::jobs::Loadable;
+use super::keys::{Binding, GLOBAL, PROMPT};
+use super::msg::{Action, AppEvent, ClipKey, Command, Effect, Pane, PlayEvent, Playing};
+use super::panes::classify::{Browser, ClassifyPane};
+use super::panes::compare::ComparePane;
+use super::panes::corpus::CorpusPane;
+use super::panes::inspect::InspectPane;
+use super::panes::log::LogPane;
+use super::panes::train::{TrainFocus, TrainPane};
+use super::runs::{Run, next_id};
+use super::shared::Shared;
 
 /// The whole application state.
 #[derive(Debug, Clone)]
 pub struct App {
     pub pane: Pane,
-    pub spec: CorpusSpec,
-    pub corpus: Option<Corpus>,
-    pub error: Option<String>,
+    pub shared: Shared,
+    pub corpus: CorpusPane,
+    pub inspect: InspectPane,
+    pub train: TrainPane,
+    pub compare: ComparePane,
+    pub classify: ClassifyPane,
+    pub log: LogPane,
     pub status: String,
-    /// A warning shown above everything in the status line until the next key.
+    /// A warning shown over the status line until the next key.
     pub notice: Option<String>,
+    /// The text prompt being typed into, if any.
+    pub prompt: Option<(Prompt, TextInput)>,
     pub show_help: bool,
     pub confirm_quit: bool,
     pub should_quit: bool,
-    // Corpus pane.
-    pub actor: usize,
-    pub emotion: usize,
-    pub focus: Focus,
-    pub clip_index: usize,
-    pub filters: Filters,
-    /// The text prompt being typed into, if any (search types into `filters.text`).
-    pub prompt: Option<Prompt>,
-    pub prompt_text: String,
-    pub show_problems: bool,
-    // Inspect pane.
-    pub inspected: Option<ClipKey>,
-    pub view: InspectView,
-    pub side_by_side: bool,
-    pub views: HashMap<ClipKey, Arc<ClipView>>,
-    pub pending: HashSet<ClipKey>,
-    pub scale: FeatureScale,
-    pub stats: Option<Arc<FeatureStats>>,
-    pub stats_pending: bool,
-    /// Where the tabs were drawn: (pane, first column, last column), for mouse clicks.
-    pub tab_spans: Vec<(Pane, u16, u16)>,
-    /// Where the pane was drawn, for mouse clicks inside it.
-    pub pane_area: ratatui::layout::Rect,
-    /// The most detailed level the Log pane shows.
-    pub log_level: log::LevelFilter,
-    pub jobs_running: usize,
-    /// Train, Compare and Classify.
-    pub lab: Lab,
-    pub recording: Option<Recording>,
-    pub playing: Option<Playing>,
-}
-
-fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
-    match current {
-        None => all.first().copied(),
-        Some(v) => {
-            let i = all.iter().position(|&x| x == v).unwrap_or(0);
-            all.get(i + 1).copied()
-        }
-    }
+    /// What the last frame drew where, for the mouse.
+    pub hits: HitMap,
+    /// Frames of the status line's spinner (advances only while jobs run).
+    pub tick: u64,
 }
 
 impl App {
     /// A new app that will open `spec` (the caller runs the returned command).
     pub fn new(spec: CorpusSpec) -> (App, Vec<Command>) {
-        let app = App {
+        let mut app = App {
             pane: Pane::Corpus,
-            spec: spec.clone(),
-            corpus: None,
-            error: None,
-            status: format!("opening {spec} …"),
+            shared: Shared::new(spec.clone()),
+            corpus: CorpusPane::default(),
+            inspect: InspectPane::default(),
+            train: TrainPane::default(),
+            compare: ComparePane::default(),
+            classify: ClassifyPane::default(),
+            log: LogPane::default(),
+            status: String::new(),
             notice: None,
+            prompt: None,
             show_help: false,
             confirm_quit: false,
             should_quit: false,
-            actor: 0,
-            emotion: 0,
-            focus: Focus::Grid,
-            clip_index: 0,
-            filters: Filters::default(),
-            prompt: None,
-            prompt_text: String::new(),
-            show_problems: false,
-            inspected: None,
-            view: InspectView::Spectrogram,
-            side_by_side: false,
-            views: HashMap::new(),
-            pending: HashSet::new(),
-            scale: FeatureScale::Raw,
-            stats: None,
-            stats_pending: false,
-            tab_spans: Vec::new(),
-            pane_area: ratatui::layout::Rect::default(),
-            log_level: log::LevelFilter::Info,
-            jobs_running: 1,
-            lab: Lab::default(),
-            recording: None,
-            playing: None,
+            hits: HitMap::default(),
+            tick: 0,
         };
-        (app, vec![Command::OpenCorpus(spec)])
-    }
-
-    /// Starts opening another corpus.
-    fn open(&mut self, spec: CorpusSpec) -> Vec<Command> {
-        self.spec = spec.clone();
-        self.corpus = None;
-        self.error = None;
-        self.views.clear();
-        self.pending.clear();
-        self.jobs_running += 1;
-        self.status = format!("opening {spec} …");
-        vec![Command::OpenCorpus(spec)]
-    }
-
-    /// A new app restoring a saved session (the caller runs the returned commands).
-    pub fn from_session(s: &crate::session::Session) -> (App, Vec<Command>) {
-        let (mut app, cmds) = App::new(s.corpus.clone());
-        let u = &s.ui;
-        app.pane = Pane::ALL
-            .iter()
-            .copied()
-            .find(|p| p.title() == u.pane)
-            .unwrap_or(Pane::Corpus);
-        app.actor = u.actor;
-        app.emotion = u.emotion.min(7);
-        app.focus = if u.in_clips {
-            Focus::Clips
-        } else {
-            Focus::Grid
-        };
-        app.clip_index = u.clip_index;
-        app.filters = Filters {
-            sex: u.filter_sex,
-            intensity: u.filter_intensity,
-            statement: u.filter_statement,
-            repetition: u.filter_repetition,
-            channel: u.filter_channel,
-            text: u.filter_text.clone(),
-        };
-        app.inspected = match (&u.inspected_file, u.inspected) {
-            (Some(p), _) => Some(ClipKey::File(p.clone())),
-            (None, Some(id)) => Some(ClipKey::Corpus(id)),
-            (None, None) => None,
-        };
-        if let Some(f) = &u.train_form {
-            app.lab.form = TrainForm::from_state(f);
-        }
-        app.lab.runs = s
-            .experiments
-            .iter()
-            .map(super::experiments::Run::from_record)
-            .collect();
-        app.lab.run_index = app.lab.runs.len().saturating_sub(1);
-        if !app.lab.runs.is_empty() {
-            app.lab.focus = super::experiments::TrainFocus::Runs;
-        }
-        app.lab.history = s.history.clone();
-        app.lab.history_index = app.lab.history.len().saturating_sub(1);
-        app.lab.wanted_model = u.classify_model.clone();
-        app.view = InspectView::ALL
-            .iter()
-            .copied()
-            .find(|v| v.title() == u.view)
-            .unwrap_or(InspectView::Spectrogram);
-        app.side_by_side = u.side_by_side;
+        let cmds = app.open(spec);
         (app, cmds)
     }
 
-    /// The session to save: the corpus and where the user is.
-    pub fn session(&self) -> crate::session::Session {
-        crate::session::Session {
-            version: crate::session::VERSION,
-            corpus: self.spec.clone(),
-            ui: crate::session::UiState {
-                pane: self.pane.title().to_string(),
-                actor: self.actor,
-                emotion: self.emotion,
-                in_clips: self.focus == Focus::Clips,
-                clip_index: self.clip_index,
-                filter_sex: self.filters.sex,
-                filter_intensity: self.filters.intensity,
-                filter_statement: self.filters.statement,
-                filter_repetition: self.filters.repetition,
-                filter_channel: self.filters.channel,
-                filter_text: self.filters.text.clone(),
-                inspected: self.inspected.as_ref().and_then(ClipKey::ravdess),
-                inspected_file: match &self.inspected {
-                    Some(ClipKey::File(p)) => Some(p.clone()),
-                    _ => None,
-                },
-                view: self.view.title().to_string(),
-                side_by_side: self.side_by_side,
-                train_form: Some(self.lab.form.state()),
-                classify_model: self
-                    .lab
-                    .model_source()
-                    .map(|m| m.label())
-                    .or(self.lab.wanted_model.clone()),
-            },
-            experiments: self.lab.runs.iter().map(|r| r.record()).collect(),
-            history: self.lab.history.clone(),
+    /// Starts opening a corpus; the one open stays until the new one is there.
+    fn open(&mut self, spec: CorpusSpec) -> Vec<Command> {
+        self.shared.spec = spec.clone();
+        self.apply(vec![
+            Effect::Status(format!("opening {spec} …")),
+            Effect::Run(Command::OpenCorpus(spec)),
+        ])
+    }
+
+    /// The key tables in force: the prompt's while typing, else the pane's then the global.
+    pub fn tables(&self) -> Vec<&'static [Binding]> {
+        if self.prompt.is_some() {
+            return vec![PROMPT];
         }
-    }
-
-    /// The actors present (sorted).
-    pub fn actors(&self) -> Vec<u8> {
-        let mut a: Vec<u8> = self
-            .corpus
-            .iter()
-            .flat_map(|c| c.clips.iter().map(|c| c.id.actor.number()))
-            .collect();
-        a.sort_unstable();
-        a.dedup();
-        a
-    }
-
-    fn passes(&self, c: &Clip) -> bool {
-        let f = &self.filters;
-        f.sex.is_none_or(|s| c.id.sex() == s)
-            && f.intensity.is_none_or(|i| c.id.intensity == i)
-            && f.statement.is_none_or(|s| c.id.statement == s)
-            && f.repetition.is_none_or(|r| c.id.repetition == r)
-            && f.channel.is_none_or(|ch| c.id.channel == ch)
-            && (f.text.is_empty() || {
-                let t = f.text.to_ascii_lowercase();
-                c.id.stem().contains(&t) || c.id.describe().to_ascii_lowercase().contains(&t)
-            })
-    }
-
-    /// Clip count of (actor, emotion) under the filters.
-    pub fn count(&self, actor: u8, emotion: Emotion) -> usize {
-        self.corpus.as_ref().map_or(0, |c| {
-            c.clips
-                .iter()
-                .filter(|c| {
-                    c.id.actor.number() == actor && c.id.emotion == emotion && self.passes(c)
-                })
-                .count()
-        })
-    }
-
-    /// The clips of the selected cell under the filters.
-    pub fn cell_clips(&self) -> Vec<&Clip> {
-        let actors = self.actors();
-        let (Some(corpus), Some(&actor)) = (self.corpus.as_ref(), actors.get(self.actor)) else {
-            return Vec::new();
+        let pane = match self.pane {
+            Pane::Corpus => super::panes::corpus::KEYS,
+            Pane::Inspect => super::panes::inspect::KEYS,
+            Pane::Train => super::panes::train::KEYS,
+            Pane::Compare => super::panes::compare::KEYS,
+            Pane::Classify => super::panes::classify::KEYS,
+            Pane::Log => super::panes::log::KEYS,
         };
-        let emotion = Emotion::ALL[self.emotion.min(7)];
-        corpus
-            .clips
-            .iter()
-            .filter(|c| c.id.actor.number() == actor && c.id.emotion == emotion && self.passes(c))
-            .collect()
+        vec![pane, GLOBAL]
     }
 
-    /// The keys of the current pane (footer and help overlay).
-    pub fn keys(&self) -> &'static [KeyHelp] {
-        pane_keys(self.pane)
+    /// Whether something on screen moves by itself (the spinner while jobs run): the event
+    /// loop only runs its timer then.
+    pub fn animating(&self) -> bool {
+        self.shared.jobs.count() > 0
     }
 
-    /// The clip to compare with in side-by-side view: the same actor, statement and
-    /// repetition, neutral (or calm, when the clip itself is neutral).
-    pub fn counterpart(&self, id: &RavdessId) -> Option<RavdessId> {
-        let target = if id.emotion == Emotion::Neutral {
-            Emotion::Calm
-        } else {
-            Emotion::Neutral
-        };
-        let corpus = self.corpus.as_ref()?;
-        corpus
-            .clips
-            .iter()
-            .find(|c| {
-                c.id.actor == id.actor
-                    && c.id.statement == id.statement
-                    && c.id.repetition == id.repetition
-                    && c.id.emotion == target
-                    && c.id.intensity == Intensity::Normal
-            })
-            .map(|c| c.id)
-    }
-
-    fn request(&mut self, key: ClipKey, cmds: &mut Vec<Command>) {
-        if self.views.contains_key(&key) || self.pending.contains(&key) {
-            return;
-        }
-        let clip = match &key {
-            ClipKey::Corpus(id) => match self.corpus.as_ref().and_then(|c| c.clip(id)) {
-                Some(c) => Some(c.clone()),
-                None => return,
-            },
-            ClipKey::File(_) => None,
-        };
-        self.pending.insert(key.clone());
-        self.jobs_running += 1;
-        cmds.push(Command::Analyse(key, clip));
-    }
-
-    /// The neutral (or calm) take beside a corpus clip, when side by side is on.
-    fn side_clip(&self, key: &ClipKey) -> Option<ClipKey> {
-        let id = key.ravdess()?;
-        self.side_by_side
-            .then(|| self.counterpart(&id))
-            .flatten()
-            .map(ClipKey::Corpus)
-    }
-
-    pub(super) fn open_in_inspector(&mut self, key: ClipKey, cmds: &mut Vec<Command>) {
-        self.inspected = Some(key.clone());
-        self.pane = Pane::Inspect;
-        if let Some(other) = self.side_clip(&key) {
-            self.request(other, cmds);
-        }
-        self.request(key, cmds);
-    }
-
-    /// Switches pane; the Classify pane refreshes its list of saved models.
-    fn show_pane(&mut self, p: Pane, cmds: &mut Vec<Command>) {
-        self.pane = p;
-        if p == Pane::Classify {
-            cmds.push(Command::ListModels);
-            cmds.push(Command::ListProfiles);
-        }
-    }
-
-    /// Applies an action; returns the background work it needs.
+    /// Applies a user action; returns the background work it needs.
     pub fn update(&mut self, action: Action) -> Vec<Command> {
-        let mut cmds = Vec::new();
-        if !matches!(action, Action::Event(_) | Action::Resize) {
+        if !matches!(action, Action::Resize | Action::Tick) {
             self.notice = None;
         }
         if self.confirm_quit {
             self.confirm_quit = false;
             if matches!(action, Action::ConfirmQuit | Action::Quit) {
                 self.should_quit = true;
-                return cmds;
+                return Vec::new();
             }
             self.status = "quit cancelled".into();
         }
-        if let Some(prompt) = self.prompt {
-            match action {
-                Action::SearchChar(c) if prompt == Prompt::Search => {
-                    self.filters.text.push(c);
-                    self.clip_index = 0;
+        if let Some((prompt, _)) = &self.prompt {
+            let prompt = *prompt;
+            return match action {
+                Action::Edit(e) => self.edit(prompt, e),
+                Action::ConfirmQuit => {
+                    self.should_quit = true;
+                    Vec::new()
                 }
-                Action::SearchBackspace if prompt == Prompt::Search => {
-                    self.filters.text.pop();
-                    self.clip_index = 0;
-                }
-                Action::SearchChar(c) => self.prompt_text.push(c),
-                Action::SearchBackspace => {
-                    self.prompt_text.pop();
-                }
-                Action::Complete if prompt.completes_paths() => {
-                    cmds.push(Command::Complete(self.prompt_text.clone()));
-                }
-                Action::SearchDone => {
-                    self.prompt = None;
-                    let text = std::mem::take(&mut self.prompt_text);
-                    match prompt {
-                        Prompt::Search => {}
-                        Prompt::SaveAs => {
-                            let path = crate::session::Session::path_for_name(&text);
-                            self.status = format!("saving {} …", path.display());
-                            cmds.push(Command::SaveSession(path, self.session()));
-                        }
-                        Prompt::OpenCorpus if !text.trim().is_empty() => {
-                            let spec = CorpusSpec::Directory {
-                                path: text.trim().into(),
-                            };
-                            cmds.extend(self.open(spec));
-                        }
-                        Prompt::OpenCorpus => {}
-                        Prompt::Grid => self.lab.form.grid = text.trim().to_string(),
-                        Prompt::Select => match super::experiments::parse_select(&text) {
-                            Ok(_) => self.lab.form.select = text.trim().to_string(),
-                            Err(e) => self.notice = Some(format!("selection not changed: {e}")),
-                        },
-                        Prompt::Protocol => {
-                            match text.trim().parse::<crate::ml::protocol::Protocol>() {
-                                Ok(_) => self.lab.form.protocol = text.trim().to_string(),
-                                Err(e) => self.notice = Some(format!("protocol not changed: {e}")),
-                            }
-                        }
-                        Prompt::Seed => match text.trim().parse::<u64>() {
-                            Ok(v) => self.lab.form.seed = v,
-                            Err(_) => {
-                                self.notice = Some(format!(
-                                    "'{}' is not a seed (a whole number ≥ 0)",
-                                    text.trim()
-                                ))
-                            }
-                        },
-                        Prompt::ModelName(run) if !text.trim().is_empty() => {
-                            self.export_model(run, text, &mut cmds)
-                        }
-                        Prompt::ModelName(_) => {}
-                        Prompt::WavPath if !text.trim().is_empty() => {
-                            self.classify(text.trim().into(), false, &mut cmds)
-                        }
-                        Prompt::WavPath => {}
-                        Prompt::ProfileName if !text.trim().is_empty() => {
-                            self.enrol(text.trim().to_string(), &mut cmds)
-                        }
-                        Prompt::ProfileName => {}
-                    }
-                }
-                Action::InputCancel => {
-                    if prompt == Prompt::Search {
-                        self.filters.text.clear();
-                    }
-                    self.prompt = None;
-                    self.prompt_text.clear();
-                }
-                Action::Event(e) => return self.on_event(e),
-                _ => {}
-            }
-            return cmds;
+                _ => Vec::new(),
+            };
         }
         match action {
-            Action::Quit => {
-                if self.jobs_running > 0 {
-                    self.confirm_quit = true;
-                    self.status = format!(
-                        "{} job(s) running — press q again to quit, any other key to stay",
-                        self.jobs_running
-                    );
-                } else {
-                    self.should_quit = true;
-                }
+            Action::Quit if self.shared.jobs.count() > 0 => {
+                self.confirm_quit = true;
+                self.status = format!(
+                    "{} job(s) running — press q again to quit, any other key to stay",
+                    self.shared.jobs.count()
+                );
             }
-            Action::ConfirmQuit => self.should_quit = true,
+            Action::Quit | Action::ConfirmQuit => self.should_quit = true,
             Action::ToggleHelp => self.show_help = !self.show_help,
             Action::Back if self.show_help => self.show_help = false,
-            Action::Pane(p) => self.show_pane(p, &mut cmds),
-            Action::NextPane => self.show_pane(
-                Pane::ALL[(self.pane.index() + 1) % Pane::ALL.len()],
-                &mut cmds,
-            ),
-            Action::PrevPane => self.show_pane(
-                Pane::ALL[(self.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()],
-                &mut cmds,
-            ),
-            Action::Event(e) => return self.on_event(e),
+            Action::Pane(p) => return self.show(p),
+            Action::NextPane => return self.show(self.pane.step(1)),
+            Action::PrevPane => return self.show(self.pane.step(-1)),
             Action::StartSaveAs => {
-                self.prompt = Some(Prompt::SaveAs);
-                self.prompt_text.clear();
+                return self.apply(vec![Effect::Ask(Prompt::SaveAs, String::new())]);
             }
             Action::StartOpen => {
-                self.prompt = Some(Prompt::OpenCorpus);
-                self.prompt_text = match &self.spec {
+                let text = match &self.shared.spec {
                     CorpusSpec::Directory { path } => path.display().to_string(),
                     CorpusSpec::Synthetic { .. } => String::new(),
                 };
+                return self.apply(vec![Effect::Ask(Prompt::OpenCorpus, text)]);
             }
             Action::Resize => {}
-            Action::Click { column, row } => {
-                if row == 0
-                    && let Some((p, _, _)) = self
-                        .tab_spans
-                        .iter()
-                        .find(|(_, a, b)| (*a..=*b).contains(&column))
-                {
-                    let p = *p;
-                    self.show_pane(p, &mut cmds);
-                } else if self.pane == Pane::Corpus {
-                    use super::panes::corpus::{Hit, hit};
-                    match hit(self, self.pane_area, column, row) {
-                        Some(Hit::Cell(actor, emotion)) => {
-                            (self.actor, self.emotion) = (actor, emotion);
-                            self.focus = Focus::Grid;
-                            self.clip_index = 0;
-                        }
-                        Some(Hit::Clip(i))
-                            if self.focus == Focus::Clips && self.clip_index == i =>
-                        {
-                            // A click on the selected clip opens it.
-                            if let Some(id) = self.cell_clips().get(i).map(|c| c.id) {
-                                self.open_in_inspector(ClipKey::Corpus(id), &mut cmds);
-                            }
-                        }
-                        Some(Hit::Clip(i)) => {
-                            self.focus = Focus::Clips;
-                            self.clip_index = i;
-                        }
-                        None => {}
+            Action::Tick => self.tick += 1,
+            Action::Click { column, row } => match self.hits.at(column, row) {
+                Some(Target::Tab(p)) => return self.show(p),
+                Some(t) => return self.route(Action::Clicked(t)),
+                None => {}
+            },
+            Action::Wheel { column, row, down } => {
+                if let Some(t) = self.hits.at(column, row) {
+                    return self.route(Action::Scrolled(t, down));
+                }
+            }
+            other => return self.route(other),
+        }
+        Vec::new()
+    }
+
+    /// The pane in front handles the action.
+    fn route(&mut self, action: Action) -> Vec<Command> {
+        let s = &self.shared;
+        let fx = match self.pane {
+            Pane::Corpus => self.corpus.update(action, s),
+            Pane::Inspect => self.inspect.update(action, s),
+            Pane::Train => self.train.update(action, s),
+            Pane::Compare => self.compare.update(action, s),
+            Pane::Classify => self.classify.update(action, s),
+            Pane::Log => {
+                self.log.update(action);
+                Vec::new()
+            }
+        };
+        self.apply(fx)
+    }
+
+    /// Switches pane; the Classify pane refreshes its lists of models and profiles.
+    fn show(&mut self, p: Pane) -> Vec<Command> {
+        self.pane = p;
+        if p == Pane::Classify {
+            vec![Command::ListModels, Command::ListProfiles]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Carries out what a pane asked for; returns the commands for the executor.
+    pub fn apply(&mut self, effects: Vec<Effect>) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Run(c) => {
+                    if let Some(job) = c.job() {
+                        self.shared.jobs.start(job);
+                    }
+                    cmds.push(c);
+                }
+                Effect::Show(p) => cmds.extend(self.show(p)),
+                Effect::Status(s) => self.status = s,
+                Effect::Notice(n) => self.notice = Some(n),
+                Effect::Ask(p, text) => {
+                    self.corpus.searching = p == Prompt::Search;
+                    self.prompt = Some((p, TextInput::new(text)));
+                }
+                Effect::Inspect(key, back) => {
+                    self.pane = Pane::Inspect;
+                    let fx = self.inspect.open(key, back, &self.shared);
+                    cmds.extend(self.apply(fx));
+                }
+                Effect::TogglePlay(key) => cmds.extend(self.toggle_play(key)),
+                Effect::StartRun(preset, spec) => cmds.extend(self.start_run(preset, spec)),
+                Effect::OpenRun(id) => {
+                    if let Some(i) = self.shared.runs.iter().position(|r| r.id == id) {
+                        self.train.show_run(i, TrainFocus::Matrix);
+                        self.pane = Pane::Train;
                     }
                 }
             }
-            other => match self.pane {
-                Pane::Corpus => self.corpus_action(other, &mut cmds),
-                Pane::Inspect => self.inspect_action(other, &mut cmds),
-                Pane::Train => self.train_action(other, &mut cmds),
-                Pane::Compare => self.compare_action(other, &mut cmds),
-                Pane::Classify => self.classify_action(other, &mut cmds),
-                Pane::Log => {
-                    if let Action::CycleLogLevel = other {
-                        use log::LevelFilter::*;
-                        self.log_level = match self.log_level {
-                            Error => Warn,
-                            Warn => Info,
-                            Info => Debug,
-                            Debug | Trace => Error,
-                            Off => Error,
-                        };
-                    }
-                }
-            },
         }
         cmds
     }
 
-    fn corpus_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
-        let n_actors = self.actors().len();
-        let n_clips = self.cell_clips().len();
-        match (self.focus, action) {
-            (_, Action::CycleSex) => self.filters.sex = cycle(self.filters.sex, Sex::ALL),
-            (_, Action::CycleIntensity) => {
-                self.filters.intensity = cycle(self.filters.intensity, Intensity::ALL)
-            }
-            (_, Action::CycleStatement) => {
-                self.filters.statement = cycle(self.filters.statement, Statement::ALL)
-            }
-            (_, Action::CycleRepetition) => {
-                self.filters.repetition = cycle(self.filters.repetition, &[1, 2])
-            }
-            (_, Action::CycleChannel) => {
-                self.filters.channel = cycle(self.filters.channel, crate::corpus::VocalChannel::ALL)
-            }
-            (_, Action::StartSearch) => self.prompt = Some(Prompt::Search),
-            (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
-            (Focus::Clips, Action::Play) => {
-                let key = self
-                    .cell_clips()
-                    .get(self.clip_index)
-                    .map(|c| ClipKey::Corpus(c.id));
-                self.toggle_play(key, cmds)
-            }
-            (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
-            (Focus::Grid, Action::Down) => {
-                self.actor = (self.actor + 1).min(n_actors.saturating_sub(1))
-            }
-            (Focus::Grid, Action::Left) => self.emotion = self.emotion.saturating_sub(1),
-            (Focus::Grid, Action::Right) => self.emotion = (self.emotion + 1).min(7),
-            (Focus::Grid, Action::PageUp | Action::Home) => self.actor = 0,
-            (Focus::Grid, Action::PageDown | Action::End) => {
-                self.actor = n_actors.saturating_sub(1)
-            }
-            (Focus::Grid, Action::Enter) if n_clips > 0 => {
-                self.focus = Focus::Clips;
-                self.clip_index = 0;
-            }
-            (Focus::Clips, Action::Up) => self.clip_index = self.clip_index.saturating_sub(1),
-            (Focus::Clips, Action::Down) => {
-                self.clip_index = (self.clip_index + 1).min(n_clips.saturating_sub(1))
-            }
-            (Focus::Clips, Action::Home | Action::PageUp) => self.clip_index = 0,
-            (Focus::Clips, Action::End | Action::PageDown) => {
-                self.clip_index = n_clips.saturating_sub(1)
-            }
-            (Focus::Clips, Action::Back | Action::Left) => self.focus = Focus::Grid,
-            (Focus::Clips, Action::Enter) => {
-                if let Some(id) = self.cell_clips().get(self.clip_index).map(|c| c.id) {
-                    self.open_in_inspector(ClipKey::Corpus(id), cmds);
-                }
-            }
-            _ => {}
-        }
-        if self.focus == Focus::Grid {
-            self.clip_index = 0;
-        }
-    }
-
-    fn inspect_action(&mut self, action: Action, cmds: &mut Vec<Command>) {
-        match action {
-            Action::NextView | Action::Right => {
-                let i = InspectView::ALL
-                    .iter()
-                    .position(|&v| v == self.view)
-                    .unwrap_or(0);
-                self.view = InspectView::ALL[(i + 1) % InspectView::ALL.len()];
-            }
-            Action::Left => {
-                let i = InspectView::ALL
-                    .iter()
-                    .position(|&v| v == self.view)
-                    .unwrap_or(0);
-                self.view =
-                    InspectView::ALL[(i + InspectView::ALL.len() - 1) % InspectView::ALL.len()];
-            }
-            Action::ToggleSideBySide => {
-                self.side_by_side = !self.side_by_side;
-                if let Some(other) = self.inspected.as_ref().and_then(|k| self.side_clip(k)) {
-                    self.request(other, cmds);
-                }
-            }
-            Action::Play => {
-                let key = self.inspected.clone();
-                self.toggle_play(key, cmds)
-            }
-            Action::CycleScale => {
-                self.scale = match self.scale {
-                    FeatureScale::Raw => FeatureScale::ZCorpus,
-                    FeatureScale::ZCorpus => FeatureScale::ZEmotion,
-                    FeatureScale::ZEmotion => FeatureScale::Raw,
-                };
-                if self.scale != FeatureScale::Raw
-                    && self.stats.is_none()
-                    && !self.stats_pending
-                    && let Some(c) = &self.corpus
-                {
-                    self.stats_pending = true;
-                    self.jobs_running += 1;
-                    self.status = "extracting the corpus's features for z-scores …".into();
-                    cmds.push(Command::FeatureStats(c.clone()));
-                }
-            }
-            Action::Back => self.pane = Pane::Corpus,
-            _ => {}
-        }
-    }
-
-    fn on_event(&mut self, e: AppEvent) -> Vec<Command> {
-        let mut cmds = Vec::new();
+    /// A key typed into the open prompt.
+    fn edit(&mut self, prompt: Prompt, e: Edit) -> Vec<Command> {
+        let Some((_, input)) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
         match e {
-            AppEvent::CorpusOpened(Ok(c)) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
+            Edit::Submit => {
+                let text = input.text().to_string();
+                self.prompt = None;
+                self.corpus.searching = false;
+                self.submit(prompt, text)
+            }
+            Edit::Cancel => {
+                if prompt == Prompt::Search {
+                    self.corpus.filters.text.clear();
+                }
+                self.prompt = None;
+                self.corpus.searching = false;
+                Vec::new()
+            }
+            Edit::Complete if prompt.completes_paths() => {
+                vec![Command::Complete(input.text().into())]
+            }
+            e => {
+                if input.edit(e) && prompt == Prompt::Search {
+                    self.corpus.filters.text = input.text().to_string();
+                    self.corpus.clip_index = 0;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// A prompt's text is confirmed.
+    fn submit(&mut self, prompt: Prompt, text: String) -> Vec<Command> {
+        let t = text.trim();
+        let s = &self.shared;
+        let fx = match prompt {
+            Prompt::Search => Vec::new(),
+            Prompt::SaveAs => {
+                let path = crate::session::Session::path_for_name(t);
+                let session = Box::new(self.session());
+                vec![
+                    Effect::Status(format!("saving {} …", path.display())),
+                    Effect::Run(Command::SaveSession(path, session)),
+                ]
+            }
+            Prompt::OpenCorpus if !t.is_empty() => {
+                return self.open(CorpusSpec::Directory { path: t.into() });
+            }
+            Prompt::Grid | Prompt::Select | Prompt::Protocol | Prompt::Seed => {
+                self.train.on_prompt(prompt, t)
+            }
+            Prompt::ModelName(run) => super::panes::train::export_model(run, t, s),
+            Prompt::WavPath if !t.is_empty() => self.classify.classify(t.into(), false, s),
+            Prompt::ProfileName if !t.is_empty() => self.classify.enrol(t.to_string(), s),
+            _ => Vec::new(),
+        };
+        self.apply(fx)
+    }
+
+    /// Starts a run of `spec` on `preset` (also a re-run).
+    fn start_run(&mut self, preset: Preset, spec: ExperimentSpec) -> Vec<Command> {
+        let Some(corpus) = self.shared.corpus.clone() else {
+            self.notice = Some("the corpus is not open yet".into());
+            return Vec::new();
+        };
+        let id = next_id(&self.shared.runs);
+        if !spec.protocol.speaker_independent() {
+            self.notice = Some(format!(
+                "run #{id}: {} is speaker-dependent — the same actors are in training and test, so scores are optimistic",
+                spec.protocol
+            ));
+        }
+        self.shared.runs.push(Run::new(id, preset, spec.clone()));
+        self.train
+            .show_run(self.shared.runs.len() - 1, TrainFocus::Runs);
+        log::info!("run #{id} started: {preset}, {}", spec.protocol);
+        self.apply(vec![
+            Effect::Status(format!("run #{id} started")),
+            Effect::Run(Command::Train {
+                run: id,
+                corpus,
+                preset,
+                spec,
+            }),
+        ])
+    }
+
+    /// Space: stops what plays, or plays `key`.
+    fn toggle_play(&mut self, key: Option<ClipKey>) -> Vec<Command> {
+        if self.shared.playing.take().is_some() {
+            return vec![Command::StopPlayback];
+        }
+        let Some(key) = key else {
+            self.notice = Some("no clip selected to play".into());
+            return Vec::new();
+        };
+        let clip = key.ravdess().and_then(|id| {
+            self.shared
+                .corpus
+                .as_ref()
+                .and_then(|c| c.clip(&id))
+                .cloned()
+        });
+        self.shared.playing = Some(Playing {
+            key: key.clone(),
+            seconds: 0.0,
+            duration: 0.0,
+        });
+        vec![Command::Play(key, clip)]
+    }
+
+    /// A background result or terminal input; returns the work it leads to.
+    pub fn event(&mut self, e: AppEvent) -> Vec<Command> {
+        if let AppEvent::Input(ev) = &e {
+            let typing = self.prompt.is_some();
+            return match super::keys::action_for(&self.tables(), ev, typing) {
+                Some(a) => self.update(a),
+                None => Vec::new(),
+            };
+        }
+        if let Some(job) = e.ends_job() {
+            self.shared.jobs.finish(&job);
+        }
+        let s = &self.shared;
+        let fx = match e {
+            AppEvent::CorpusOpened(r) => return self.corpus_opened(r),
+            AppEvent::Run(id, ev) => return self.run_event(id, ev),
+            AppEvent::Stats(r) => {
+                let status = match &r {
+                    Ok(st) => format!("feature statistics of {} features ready", st.names.len()),
+                    Err(msg) => msg.clone(),
+                };
+                self.inspect.stats = Loadable::from_result(r);
+                vec![Effect::Status(status)]
+            }
+            AppEvent::Analysed(key, r) => self
+                .inspect
+                .on_analysed(key, r)
+                .map(Effect::Status)
+                .into_iter()
+                .collect(),
+            AppEvent::Saved(Ok(path)) => vec![Effect::Status(format!(
+                "session saved to {}",
+                path.display()
+            ))],
+            AppEvent::Saved(Err(msg)) | AppEvent::Dir(_, Err(msg)) => vec![Effect::Notice(msg)],
+            AppEvent::AutosaveFailed(msg) => {
+                log::error!("autosave: {msg}");
+                vec![Effect::Notice(format!(
+                    "autosave failed: {msg} — the session is only in memory until a save \
+                     works (w saves it under another name; quitting tries once more)"
+                ))]
+            }
+            AppEvent::ModelSaved(Ok(path)) => {
+                log::info!("model saved to {}", path.display());
+                vec![
+                    Effect::Status(format!("model saved to {}", path.display())),
+                    Effect::Run(Command::ListModels),
+                ]
+            }
+            AppEvent::ModelSaved(Err(msg)) => vec![
+                Effect::Status("model not saved".into()),
+                Effect::Notice(msg),
+            ],
+            AppEvent::Classified(c) => self.classify.on_classified(c),
+            AppEvent::Models(files) => {
+                self.classify.on_models(files, s);
+                Vec::new()
+            }
+            AppEvent::Dir(dir, Ok(entries)) => {
+                self.classify.browser = Some(Browser {
+                    dir,
+                    entries,
+                    index: 0,
+                });
+                Vec::new()
+            }
+            AppEvent::Completed(text, matches) => self.completed(text, matches),
+            AppEvent::Profiles(list) => {
+                self.classify.on_profiles(list);
+                Vec::new()
+            }
+            AppEvent::Enrolled(Ok(path)) => {
+                log::info!("speaker profile saved to {}", path.display());
+                let status = format!("speaker profile saved to {}", path.display());
+                self.classify.wanted_profile = Some(path);
+                vec![Effect::Status(status), Effect::Run(Command::ListProfiles)]
+            }
+            AppEvent::Enrolled(Err(msg)) => {
+                vec![Effect::Notice(format!("enrolment failed: {msg}"))]
+            }
+            AppEvent::Recording(r) => self.classify.on_recording(r, s),
+            AppEvent::Playback(key, p) => self.playback(key, p),
+            AppEvent::Input(_) => Vec::new(),
+        };
+        self.apply(fx)
+    }
+
+    fn corpus_opened(&mut self, r: Result<crate::corpus::Corpus, String>) -> Vec<Command> {
+        match (r, self.shared.corpus.as_ref()) {
+            (Ok(c), previous) => {
                 self.status = format!(
                     "{}: {} clips, {} problems",
                     c.spec,
@@ -1097,153 +440,83 @@ impl App {
                     c.problems.len()
                 );
                 log::info!("{}", self.status);
-                self.corpus = Some(c);
-                self.error = None;
+                if previous.is_some() {
+                    self.inspect.forget_corpus_clips();
+                }
+                self.shared.corpus = Some(c);
+                self.shared.corpus_error = None;
                 // A restored session's clip: analyse it now that its audio can be found.
-                if let Some(key) = self.inspected.clone() {
-                    if let Some(other) = self.side_clip(&key) {
-                        self.request(other, &mut cmds);
-                    }
-                    self.request(key, &mut cmds);
-                }
+                let fx = self.inspect.refresh(&self.shared);
+                self.apply(fx)
             }
-            AppEvent::Stats(r) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
-                self.stats_pending = false;
-                match r {
-                    Ok(s) => {
-                        self.status =
-                            format!("feature statistics of {} features ready", s.names.len());
-                        self.stats = Some(s);
-                    }
-                    Err(msg) => {
-                        log::error!("{msg}");
-                        self.status = msg;
-                    }
-                }
-            }
-            AppEvent::Saved(Ok(path)) => {
-                self.status = format!("session saved to {}", path.display());
-            }
-            AppEvent::AutosaveFailed(msg) => {
-                log::error!("autosave: {msg}");
-                self.notice = Some(format!(
-                    "autosave failed: {msg} — the session is only in memory until a save \
-                     works (w saves it under another name; quitting tries once more)"
-                ));
-            }
-            AppEvent::Saved(Err(msg)) => {
+            (Err(msg), Some(old)) => {
                 log::error!("{msg}");
-                self.status = msg;
+                // Keep what is open: a mistyped folder loses nothing.
+                self.shared.spec = old.spec.clone();
+                self.status = format!("still showing {}", old.spec);
+                self.notice = Some(format!(
+                    "could not open that corpus ({msg}); {} stays open",
+                    old.spec
+                ));
+                Vec::new()
             }
-            AppEvent::CorpusOpened(Err(msg)) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
+            (Err(msg), None) => {
                 log::error!("{msg}");
                 self.status = "could not open the corpus — press o to open another folder".into();
-                self.error = Some(msg);
-            }
-            AppEvent::Analysed(key, result) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
-                self.pending.remove(&key);
-                match result {
-                    Ok(v) => {
-                        self.views.insert(key, v);
-                    }
-                    Err(msg) => {
-                        log::error!("{msg}");
-                        self.status = format!("cannot analyse {}: {msg}", key.title());
-                    }
-                }
-            }
-            AppEvent::Run(id, e) => self.on_run_event(id, e),
-            AppEvent::ModelSaved(r) => {
-                self.jobs_running = self.jobs_running.saturating_sub(1);
-                match r {
-                    Ok(path) => {
-                        self.status = format!("model saved to {}", path.display());
-                        log::info!("{}", self.status);
-                        cmds.push(Command::ListModels);
-                    }
-                    Err(msg) => {
-                        log::error!("{msg}");
-                        self.notice = Some(msg);
-                    }
-                }
-            }
-            AppEvent::Classified(c) => self.on_classified(c),
-            AppEvent::Models(files) => {
-                let before = self.lab.model_source();
-                self.lab.model_files = files;
-                // Keep the chosen model chosen (or the one the session remembered).
-                let want = before.map(|m| m.label()).or(self.lab.wanted_model.take());
-                if let Some(w) = want
-                    && let Some(i) = self.lab.model_sources().iter().position(|m| m.label() == w)
-                {
-                    self.lab.model_index = i;
-                }
-            }
-            AppEvent::Dir(dir, Ok(entries)) => {
-                self.lab.browser = Some(super::experiments::Browser {
-                    dir,
-                    entries,
-                    index: 0,
-                });
-            }
-            AppEvent::Dir(dir, Err(msg)) => {
-                self.notice = Some(format!("{}: {msg}", dir.display()));
-            }
-            AppEvent::Profiles(list) => {
-                let before = self
-                    .lab
-                    .wanted_profile
-                    .take()
-                    .or_else(|| self.lab.profile().map(|p| p.to_path_buf()));
-                self.lab.profiles = list;
-                self.lab.profile_index = before
-                    .and_then(|b| {
-                        self.lab
-                            .profiles
-                            .iter()
-                            .position(|p| *p == b)
-                            .map(|i| i + 1)
-                    })
-                    .unwrap_or(0);
-            }
-            AppEvent::Enrolled(Ok(path)) => {
-                self.status = format!("speaker profile saved to {}", path.display());
-                log::info!("{}", self.status);
-                self.lab.wanted_profile = Some(path);
-                cmds.push(Command::ListProfiles);
-            }
-            AppEvent::Enrolled(Err(msg)) => {
-                log::error!("enrolment: {msg}");
-                self.notice = Some(format!("enrolment failed: {msg}"));
-            }
-            AppEvent::Recording(e) => self.on_recording(e, &mut cmds),
-            AppEvent::Playback(key, e) => match e {
-                PlayEvent::At { seconds, duration } => {
-                    if let Some(p) = self.playing.as_mut().filter(|p| p.key == key) {
-                        p.seconds = seconds;
-                        p.duration = duration;
-                    }
-                }
-                PlayEvent::Stopped => {
-                    if self.playing.as_ref().is_some_and(|p| p.key == key) {
-                        self.playing = None;
-                    }
-                }
-                PlayEvent::Failed(msg) => {
-                    self.playing = None;
-                    log::warn!("playback: {msg}");
-                    self.notice = Some(format!("cannot play {}: {msg}", key.title()));
-                }
-            },
-            AppEvent::Completed(text) => {
-                if self.prompt.is_some_and(Prompt::completes_paths) {
-                    self.prompt_text = text;
-                }
+                self.shared.corpus_error = Some(msg);
+                Vec::new()
             }
         }
-        cmds
+    }
+
+    fn run_event(&mut self, id: u32, e: super::msg::RunEvent) -> Vec<Command> {
+        let Some(run) = self.shared.runs.iter_mut().find(|r| r.id == id) else {
+            return Vec::new();
+        };
+        if run.apply(e) {
+            self.status = format!("run #{id} {}", run.state.label());
+            self.compare.recompare(&self.shared);
+        }
+        Vec::new()
+    }
+
+    /// A Tab completion came back: the prompt takes the text, and several matches are listed.
+    fn completed(&mut self, text: String, matches: Vec<String>) -> Vec<Effect> {
+        let Some((prompt, input)) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
+        if !prompt.completes_paths() {
+            return Vec::new();
+        }
+        input.set(text);
+        match matches.len() {
+            0 | 1 => Vec::new(),
+            n => vec![Effect::Notice(format!("{n} match: {}", matches.join("  ")))],
+        }
+    }
+
+    fn playback(&mut self, key: ClipKey, e: PlayEvent) -> Vec<Effect> {
+        let playing = &mut self.shared.playing;
+        match e {
+            PlayEvent::At { seconds, duration } => {
+                if let Some(p) = playing.as_mut().filter(|p| p.key == key) {
+                    (p.seconds, p.duration) = (seconds, duration);
+                }
+            }
+            PlayEvent::Stopped => {
+                if playing.as_ref().is_some_and(|p| p.key == key) {
+                    *playing = None;
+                }
+            }
+            PlayEvent::Failed(msg) => {
+                *playing = None;
+                log::warn!("playback: {msg}");
+                return vec![Effect::Notice(format!(
+                    "cannot play {}: {msg}",
+                    key.title()
+                ))];
+            }
+        }
+        Vec::new()
     }
 }

@@ -1,25 +1,25 @@
-//! `draw(&App)`: the tab bar, the current pane, the status line and the footer; the help
-//! overlay on top. Reads state only.
+//! `draw(&App)`: the tab bar, the pane in front, the status line and the footer; the help
+//! overlay on top. Reads state only; returns where things were drawn, for the mouse.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::app::{App, Pane};
-use super::keys::GLOBAL;
+use super::app::App;
+use super::hits::{HitMap, Target};
+use super::input::Prompt;
+use super::keys::Binding;
+use super::msg::Pane;
 use super::panes;
 use super::theme::Theme;
 
-/// Draws the whole screen; returns where each tab was drawn (for mouse clicks).
-/// Where things were drawn, for the mouse.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Drawn {
-    pub tabs: Vec<(Pane, u16, u16)>,
-    pub pane: ratatui::layout::Rect,
-}
+/// The spinner's frames (it turns only while jobs run).
+const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
 
-pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Drawn {
+/// Draws the whole screen; returns where clickable things landed.
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> HitMap {
+    let mut hits = HitMap::default();
     let area = f.area();
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -30,34 +30,37 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> Drawn {
             Constraint::Length(1),
         ])
         .split(area);
-    let tabs = draw_tabs(f, rows[0], app, theme);
+    let s = &app.shared;
+    let h = &mut hits;
     match app.pane {
-        Pane::Corpus => panes::corpus::draw(f, rows[1], app, theme),
-        Pane::Inspect => panes::inspect::draw(f, rows[1], app, theme),
-        Pane::Log => panes::log::draw(f, rows[1], app.log_level, theme),
-        Pane::Train => panes::train::draw(f, rows[1], app, theme),
-        Pane::Compare => panes::compare::draw(f, rows[1], app, theme),
-        Pane::Classify => panes::classify::draw(f, rows[1], app, theme),
+        Pane::Corpus => panes::corpus::draw(f, rows[1], &app.corpus, s, theme, h),
+        Pane::Inspect => panes::inspect::draw(f, rows[1], &app.inspect, s, theme, h),
+        Pane::Train => panes::train_draw::draw(f, rows[1], &app.train, s, theme, h),
+        Pane::Compare => panes::compare::draw(f, rows[1], &app.compare, s, theme, h),
+        Pane::Classify => panes::classify_draw::draw(f, rows[1], &app.classify, s, theme, h),
+        Pane::Log => panes::log::draw(f, rows[1], &app.log, theme),
     }
+    draw_tabs(f, rows[0], app, theme, h);
     draw_status(f, rows[2], app, theme);
     draw_footer(f, rows[3], app, theme);
     if app.show_help {
-        panes::help::draw(f, rows[1], app, theme);
+        let keys = app.tables().first().copied().unwrap_or_default();
+        panes::help::draw(f, rows[1], app.pane.title(), keys, theme);
     }
-    Drawn {
-        tabs,
-        pane: rows[1],
-    }
+    hits
 }
 
-fn draw_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Vec<(Pane, u16, u16)> {
-    let mut spans = vec![Span::styled(" emoscope ", theme.title())];
-    let mut x = area.x + 10;
-    let mut where_ = Vec::new();
+fn draw_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme, hits: &mut HitMap) {
+    let title = " emoscope ";
+    let mut spans = vec![Span::styled(title, theme.title())];
+    let mut x = area.x + title.chars().count() as u16;
     for (i, p) in Pane::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, p.title());
         let w = label.chars().count() as u16;
-        where_.push((*p, x, x + w - 1));
+        hits.add(
+            Rect::new(x, area.y, w, 1).intersection(area),
+            Target::Tab(*p),
+        );
         x += w;
         spans.push(if *p == app.pane {
             Span::styled(label, theme.selected())
@@ -66,55 +69,79 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) -> Vec<(Pane, 
         });
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
-    where_
 }
 
 fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let jobs = if app.jobs_running > 0 {
-        format!(" ⟳ {} job(s)", app.jobs_running)
+    if let Some((prompt, input)) = &app.prompt {
+        // The search types into the corpus grid's title.
+        if *prompt != Prompt::Search {
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(prompt.label(), theme.key()),
+                    Span::raw(input.with_cursor()),
+                ])),
+                area,
+            );
+        }
     } else {
-        String::new()
-    };
-    // The corpus pane shows its own search line.
-    let prompt = app
-        .prompt
-        .filter(|p| *p != super::app::Prompt::Search)
-        .map(super::app::Prompt::label);
-    if let Some(n) = &app.notice {
-        f.render_widget(Paragraph::new(Span::styled(n.clone(), theme.error())), area);
-        return;
-    }
-    if let Some(p) = prompt {
+        let n = app.shared.jobs.count();
+        let jobs = if n > 0 {
+            let spin = SPINNER[(app.tick % SPINNER.len() as u64) as usize];
+            format!(" {spin} {n} job(s)")
+        } else {
+            String::new()
+        };
+        let style = if app.shared.corpus_error.is_some() || app.confirm_quit {
+            theme.error()
+        } else {
+            theme.dim()
+        };
         f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(p, theme.key()),
-                Span::raw(format!("{}▏", app.prompt_text)),
-            ])),
+            Paragraph::new(Span::styled(format!("{}{jobs}", app.status), style)),
             area,
         );
-        return;
     }
-    let style = if app.error.is_some() || app.confirm_quit {
-        theme.error()
-    } else {
-        theme.dim()
+    if let Some(n) = &app.notice {
+        // Above the prompt line while one is typed (a completion's list), else over the status.
+        let anchor = match app.prompt {
+            Some(_) if area.y > 0 => Rect {
+                y: area.y - 1,
+                ..area
+            },
+            _ => area,
+        };
+        draw_notice(f, anchor, n, theme);
+    }
+}
+
+/// A notice over the status line, growing upwards to show all of it (wrapped, not cut).
+fn draw_notice(f: &mut Frame, status: Rect, text: &str, theme: &Theme) {
+    let w = usize::from(status.width.max(1));
+    let lines = (text.chars().count().div_ceil(w)).clamp(1, 6) as u16;
+    let up = (lines - 1).min(status.y);
+    let r = Rect {
+        y: status.y - up,
+        height: up + 1,
+        ..status
     };
+    f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(
-            format!("{}{jobs}", app.status),
-            style,
-        )])),
-        area,
+        Paragraph::new(text.to_string())
+            .style(theme.error())
+            .wrap(Wrap { trim: true }),
+        r,
     );
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let mut spans = Vec::new();
+    let tables = app.tables();
     // Help first, so it survives a narrow terminal; then the pane's keys, then the rest.
-    let (help, rest): (Vec<_>, Vec<_>) = GLOBAL.iter().partition(|k| k.keys == "?");
-    for k in help.into_iter().chain(app.keys()).chain(rest) {
-        if let Some(label) = k.footer {
-            spans.push(Span::styled(k.keys, theme.key()));
+    let all = tables.iter().flat_map(|t| t.iter());
+    let (help, rest): (Vec<&Binding>, Vec<&Binding>) = all.partition(|b| b.footer == Some("help"));
+    let mut spans = Vec::new();
+    for b in help.into_iter().chain(rest) {
+        if let Some(label) = b.footer {
+            spans.push(Span::styled(b.shown(), theme.key()));
             spans.push(Span::raw(format!(" {label}  ")));
         }
     }

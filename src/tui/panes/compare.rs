@@ -3,19 +3,230 @@
 //! tests between them, in words.
 
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::Char;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use crate::ml::experiment::Comparison;
-use crate::tui::app::App;
+use crate::ml::experiment::{Comparison, compare};
+use crate::ml::metrics::Scores;
 use crate::tui::confusion::{self, Extra, MatrixLook};
-use crate::tui::experiments::{Run, SortKey};
+use crate::tui::hits::{HitMap, Surface, Target};
+use crate::tui::keys::{Binding, ENTER, PAGES, SPACE, UP_DOWN, bind, moves};
+use crate::tui::msg::{Action, Effect};
+use crate::tui::runs::Run;
+use crate::tui::shared::Shared;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lab = &app.lab;
-    let table_h = (lab.runs.len() as u16 + 3).clamp(5, area.height * 2 / 5);
+pub const KEYS: &[Binding] = &[
+    moves(UP_DOWN, "select an experiment", Some("move")),
+    moves(PAGES, "first / last experiment", None),
+    bind(
+        SPACE,
+        Action::Pick,
+        "pick it for the side by side (two at a time)",
+        Some("pick"),
+    ),
+    bind(
+        &[Char('s')],
+        Action::Sort,
+        "sort by the next column",
+        Some("sort"),
+    ),
+    bind(&[Char('S')], Action::ReverseSort, "reverse the order", None),
+    bind(ENTER, Action::Enter, "open the experiment in Train", None),
+    bind(
+        &[Char('e')],
+        Action::ExportModel,
+        "save its final model to models/",
+        Some("save model"),
+    ),
+    bind(&[Char('R')], Action::Rerun, "run it again", None),
+];
+
+/// Columns the Compare table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Id,
+    Preset,
+    Model,
+    Protocol,
+    Accuracy,
+    Uar,
+    MacroF1,
+    Seconds,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Id,
+        SortKey::Preset,
+        SortKey::Model,
+        SortKey::Protocol,
+        SortKey::Accuracy,
+        SortKey::Uar,
+        SortKey::MacroF1,
+        SortKey::Seconds,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SortKey::Id => "#",
+            SortKey::Preset => "preset",
+            SortKey::Model => "model",
+            SortKey::Protocol => "protocol",
+            SortKey::Accuracy => "acc",
+            SortKey::Uar => "UAR",
+            SortKey::MacroF1 => "F1",
+            SortKey::Seconds => "time",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparePane {
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Selected row of the sorted table.
+    pub index: usize,
+    /// The two runs compared (ids), in the order they were picked.
+    pub picked: Vec<u32>,
+    pub comparison: Option<Comparison>,
+}
+
+impl Default for ComparePane {
+    fn default() -> Self {
+        ComparePane {
+            sort: SortKey::Id,
+            descending: false,
+            index: 0,
+            picked: Vec::new(),
+            comparison: None,
+        }
+    }
+}
+
+impl ComparePane {
+    /// The runs in the Compare table's order.
+    pub fn sorted_runs<'a>(&self, shared: &'a Shared) -> Vec<&'a Run> {
+        let mut v: Vec<&Run> = shared.runs.iter().collect();
+        let score = |r: &Run, f: &dyn Fn(&Scores) -> f64| r.scores.as_ref().map_or(-1.0, f);
+        v.sort_by(|a, b| {
+            use std::cmp::Ordering;
+            let o = match self.sort {
+                SortKey::Id => a.id.cmp(&b.id),
+                SortKey::Preset => a.preset.to_string().cmp(&b.preset.to_string()),
+                SortKey::Model => a.model_label().cmp(&b.model_label()),
+                SortKey::Protocol => a
+                    .spec
+                    .protocol
+                    .to_string()
+                    .cmp(&b.spec.protocol.to_string()),
+                SortKey::Accuracy => score(a, &|s| s.accuracy)
+                    .partial_cmp(&score(b, &|s| s.accuracy))
+                    .unwrap_or(Ordering::Equal),
+                SortKey::Uar => score(a, &|s| s.uar)
+                    .partial_cmp(&score(b, &|s| s.uar))
+                    .unwrap_or(Ordering::Equal),
+                SortKey::MacroF1 => score(a, &|s| s.macro_f1)
+                    .partial_cmp(&score(b, &|s| s.macro_f1))
+                    .unwrap_or(Ordering::Equal),
+                SortKey::Seconds => {
+                    let t = |r: &Run| r.report.as_ref().map_or(f64::MAX, |r| r.seconds);
+                    t(a).partial_cmp(&t(b)).unwrap_or(Ordering::Equal)
+                }
+            };
+            let o = o.then(a.id.cmp(&b.id));
+            if self.descending { o.reverse() } else { o }
+        });
+        v
+    }
+
+    /// Recomputes the paired tests of the picked runs (after a pick, or a run ends).
+    pub fn recompare(&mut self, shared: &Shared) {
+        self.comparison = match self.picked.as_slice() {
+            [a, b] => match (
+                shared.run(*a).and_then(|r| r.report.clone()),
+                shared.run(*b).and_then(|r| r.report.clone()),
+            ) {
+                (Some(ra), Some(rb)) => compare(&ra, &rb),
+                _ => None,
+            },
+            _ => None,
+        };
+    }
+
+    fn pick(&mut self, shared: &Shared) {
+        let Some(id) = self.sorted_runs(shared).get(self.index).map(|r| r.id) else {
+            return;
+        };
+        if let Some(i) = self.picked.iter().position(|&p| p == id) {
+            self.picked.remove(i);
+        } else {
+            self.picked.push(id);
+            if self.picked.len() > 2 {
+                self.picked.remove(0);
+            }
+        }
+        self.recompare(shared);
+    }
+
+    pub fn update(&mut self, action: Action, shared: &Shared) -> Vec<Effect> {
+        let last = shared.runs.len().saturating_sub(1);
+        let selected = self
+            .sorted_runs(shared)
+            .get(self.index)
+            .map(|r| (*r).clone());
+        match action {
+            Action::Up => self.index = self.index.saturating_sub(1),
+            Action::Down => self.index = (self.index + 1).min(last),
+            Action::Home | Action::PageUp => self.index = 0,
+            Action::End | Action::PageDown => self.index = last,
+            Action::Scrolled(_, down) => {
+                return self.update(if down { Action::Down } else { Action::Up }, shared);
+            }
+            Action::Clicked(Target::Row(Surface::Experiments, i)) => self.index = i.min(last),
+            Action::Sort => {
+                let i = SortKey::ALL
+                    .iter()
+                    .position(|&k| k == self.sort)
+                    .unwrap_or(0);
+                self.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+                // Scores read best-first, the rest in natural order.
+                self.descending = matches!(
+                    self.sort,
+                    SortKey::Accuracy | SortKey::Uar | SortKey::MacroF1
+                );
+            }
+            Action::ReverseSort => self.descending = !self.descending,
+            Action::Pick => self.pick(shared),
+            Action::Enter => {
+                return selected
+                    .map(|r| Effect::OpenRun(r.id))
+                    .into_iter()
+                    .collect();
+            }
+            Action::ExportModel => return vec![super::train::ask_export(selected.as_ref())],
+            Action::Rerun => {
+                if let Some(r) = selected.filter(|r| !r.state.is_active()) {
+                    return vec![Effect::StartRun(r.preset, r.spec)];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    pane: &ComparePane,
+    shared: &Shared,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
+    let table_h = (shared.runs.len() as u16 + 3).clamp(5, area.height * 2 / 5);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -24,8 +235,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Constraint::Length(2),
         ])
         .split(area);
-    draw_table(f, rows[0], app, theme);
-    let picked: Vec<&Run> = lab.picked.iter().filter_map(|&id| lab.run(id)).collect();
+    draw_table(f, rows[0], pane, shared, theme, hits);
+    let picked: Vec<&Run> = pane
+        .picked
+        .iter()
+        .filter_map(|&id| shared.run(id))
+        .collect();
     if let [a, b] = picked.as_slice() {
         let cols = Layout::default()
             .direction(Direction::Horizontal)
@@ -34,7 +249,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         draw_side(f, cols[0], "A", a, theme);
         draw_side(f, cols[1], "B", b, theme);
         f.render_widget(
-            Paragraph::new(verdict(a, b, lab.comparison.as_ref())).wrap(Wrap { trim: true }),
+            Paragraph::new(verdict(a, b, pane.comparison.as_ref())).wrap(Wrap { trim: true }),
             rows[2],
         );
     } else {
@@ -59,8 +274,15 @@ fn fmt_score(run: &Run, f: impl Fn(&crate::ml::metrics::Scores) -> f64) -> Strin
         .map_or("–".into(), |s| format!("{:.3}", f(s)))
 }
 
-fn draw_table(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lab = &app.lab;
+fn draw_table(
+    f: &mut Frame,
+    area: Rect,
+    pane: &ComparePane,
+    shared: &Shared,
+    theme: &Theme,
+    hits: &mut HitMap,
+) {
+    let lab = pane;
     let arrow = if lab.descending { "▼" } else { "▲" };
     let head = |k: SortKey| {
         if k == lab.sort {
@@ -74,7 +296,7 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .chain(SortKey::ALL.iter().map(|&k| head(k)))
             .collect::<Vec<_>>(),
     );
-    let runs = lab.sorted_runs();
+    let runs = lab.sorted_runs(shared);
     let rows: Vec<Row> = runs
         .iter()
         .map(|r| {
@@ -123,9 +345,23 @@ fn draw_table(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 .borders(Borders::ALL)
                 .title(format!("Experiments ({})", runs.len())),
         );
-    let mut state =
-        TableState::default().with_selected((!runs.is_empty()).then_some(lab.compare_index));
+    let mut state = TableState::default().with_selected((!runs.is_empty()).then_some(lab.index));
     f.render_stateful_widget(table, area, &mut state);
+    // Rows below the border and the header, from the offset ratatui scrolled to.
+    let inner = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(3),
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+    };
+    let first = state.offset();
+    hits.list(
+        inner,
+        Surface::Experiments,
+        first,
+        runs.len().saturating_sub(first),
+        1,
+    );
 }
 
 fn draw_side(f: &mut Frame, area: Rect, tag: &str, run: &Run, theme: &Theme) {

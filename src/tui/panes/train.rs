@@ -1,381 +1,345 @@
-//! The Train pane: the experiment form and the list of runs on the left; the selected run's
-//! confusion matrix (filling in live as folds finish) with its scores on the right, and under
-//! it the run's progress — or the clips behind the selected cell.
+//! The Train pane's state and keys: the experiment form, the runs, the selected run's
+//! confusion matrix with a cell cursor, and the clips behind a cell. Drawn by `train_draw`.
 
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::crossterm::event::KeyCode::Char;
 
-use crate::tui::app::App;
-use crate::tui::confusion::{self, Extra, MatrixLook, bar};
-use crate::tui::experiments::{FormField, Run, RunState, TrainFocus};
-use crate::tui::theme::Theme;
+use crate::corpus::{Emotion, RavdessId};
+use crate::tui::hits::{Surface, Target};
+use crate::tui::input::Prompt;
+use crate::tui::keys::{ARROWS_HJKL, Binding, ENTER, ESC, SPACE, bind, moves};
+use crate::tui::msg::{Action, ClipKey, Command, Effect, Pane};
+use crate::tui::runs::Run;
+use crate::tui::shared::Shared;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let left_w = (area.width * 36 / 100).clamp(30, 48);
-    let cols = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Length(left_w), Constraint::Min(20)])
-        .split(area);
-    let left = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Length(13), Constraint::Min(3)])
-        .split(cols[0]);
-    draw_form(f, left[0], app, theme);
-    draw_runs(f, left[1], app, theme);
-    let n = app.lab.classes().len() as u16;
-    let right = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Length(n + 5), Constraint::Min(3)])
-        .split(cols[1]);
-    draw_matrix(f, right[0], app, theme);
-    if app.lab.focus == TrainFocus::Clips {
-        draw_cell_clips(f, right[1], app, theme);
-    } else {
-        draw_detail(f, right[1], app, theme);
-    }
+use super::train_form::{FormField, TrainForm, model_export_path, parse_select};
+
+pub const KEYS: &[Binding] = &[
+    moves(
+        ARROWS_HJKL,
+        "form: field / change value · matrix: move between cells",
+        Some("move"),
+    ),
+    bind(
+        ENTER,
+        Action::Enter,
+        "edit a field / start the run · open a run's matrix · list a cell's clips · inspect a clip",
+        Some("start/open"),
+    ),
+    bind(
+        ESC,
+        Action::Back,
+        "back: clips → matrix → runs → form",
+        Some("back"),
+    ),
+    bind(
+        &[Char('x')],
+        Action::CancelRun,
+        "cancel the selected run",
+        Some("cancel"),
+    ),
+    bind(
+        &[Char('R')],
+        Action::Rerun,
+        "run the selected experiment again (e.g. an interrupted one)",
+        Some("re-run"),
+    ),
+    bind(
+        &[Char('m')],
+        Action::ToggleNormalised,
+        "matrix: counts ↔ row %",
+        Some("counts/%"),
+    ),
+    bind(
+        &[Char('n')],
+        Action::NewRun,
+        "back to the form for a new run",
+        None,
+    ),
+    bind(
+        &[Char('e')],
+        Action::ExportModel,
+        "save the selected run's final model to models/",
+        None,
+    ),
+    bind(SPACE, Action::Play, "play / stop the selected clip", None),
+];
+
+/// Which part of the Train pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainFocus {
+    Form,
+    Runs,
+    /// The selected run's confusion matrix, with a cell cursor.
+    Matrix,
+    /// The clips behind the selected cell.
+    Clips,
 }
 
-fn focus_block(title: String, focused: bool, theme: &Theme) -> Block<'static> {
-    let b = Block::default().borders(Borders::ALL).title(title);
-    if focused {
-        b.border_style(theme.key())
-    } else {
-        b
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainPane {
+    pub form: TrainForm,
+    pub focus: TrainFocus,
+    /// Selected run (index into the session's runs).
+    pub run_index: usize,
+    /// Cursor in the confusion matrix: (true class, predicted class).
+    pub cell: (usize, usize),
+    pub cell_clip: usize,
+    /// Row-normalised matrix instead of counts.
+    pub normalised: bool,
 }
 
-fn draw_form(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let form = &app.lab.form;
-    let focused = app.lab.focus == TrainFocus::Form;
-    let block = focus_block("New run".into(), focused, theme);
-    let onoff = |b: bool| if b { "on" } else { "off" };
-    let mut lines = Vec::new();
-    for (i, field) in FormField::ALL.iter().enumerate() {
-        let (label, value) = match field {
-            FormField::Preset => ("preset", format!("◂ {} ▸", form.preset)),
-            FormField::Model => ("model", format!("◂ {} ▸", form.family)),
-            FormField::Grid => (
-                "grid",
-                if form.grid.is_empty() {
-                    "(defaults)".into()
-                } else {
-                    form.grid.clone()
-                },
-            ),
-            FormField::Select => (
-                "select",
-                if form.select.is_empty() {
-                    "all features".into()
-                } else {
-                    format!("{} best (ANOVA F)", form.select)
-                },
-            ),
-            FormField::Protocol => ("protocol", form.protocol.clone()),
-            FormField::Smote => ("SMOTE", onoff(form.smote).into()),
-            FormField::SpeakerNorm => ("spk norm", onoff(form.speaker_norm).into()),
-            FormField::Enrol => (
-                "enrol",
-                match form.enrol {
-                    None => "◂ all clips ▸".into(),
-                    Some(n) => format!("◂ {n} clips ▸"),
-                },
-            ),
-            FormField::Seed => ("seed", form.seed.to_string()),
-            FormField::Start => ("", "▶ start run".into()),
-        };
-        let text = format!("{label:<9}{value}");
-        let style = if focused && form.field == i {
-            theme.selected()
-        } else if *field == FormField::Start {
-            theme.key()
-        } else {
-            ratatui::style::Style::default()
-        };
-        lines.push(Line::from(Span::styled(text, style)));
-    }
-    let dependent = form
-        .protocol
-        .parse::<crate::ml::protocol::Protocol>()
-        .is_ok_and(|p| !p.speaker_independent());
-    if dependent {
-        lines.push(Line::from(Span::styled(
-            "⚠ speaker-dependent: optimistic",
-            theme.error(),
-        )));
-    }
-    f.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// "▰▰▰▱▱ 12/30" — the run's progress in its current stage.
-fn gauge(run: &Run, width: usize) -> String {
-    let (done, total) = run.progress;
-    let frac = if total > 0 {
-        done as f64 / total as f64
-    } else {
-        0.0
-    };
-    format!("▕{}▏{done}/{total}", bar(frac, width))
-}
-
-/// One line of the run list.
-fn run_line(run: &Run, width: usize) -> String {
-    // Columns always apart ("logregclassic" and "ensemblelarge" ran together): the family
-    // in 6 characters, then a space, the preset in 8, then a space.
-    let family = match run.family() {
-        "ensemble" => "ens",
-        "majority" => "major",
-        f => f,
-    };
-    let head = format!("#{:<2} {family:<6} {:<8}", run.id, short_preset(run));
-    let tail = match &run.state {
-        RunState::Extracting | RunState::Training => {
-            let (done, total) = run.progress;
-            let frac = if total > 0 {
-                done as f64 / total as f64
-            } else {
-                0.0
-            };
-            format!("▕{}▏{:.0}%", bar(frac, 3), frac * 100.0)
+impl Default for TrainPane {
+    fn default() -> Self {
+        TrainPane {
+            form: TrainForm::default(),
+            focus: TrainFocus::Form,
+            run_index: 0,
+            cell: (0, 0),
+            cell_clip: 0,
+            normalised: false,
         }
-        RunState::Finished => run.scores.as_ref().map_or(String::new(), |s| {
-            format!("UAR .{:03}", (s.uar * 1000.0).round().min(999.0) as u32)
-        }),
-        other => other.label().to_string(),
-    };
-    // A long state ("interrupted") is cut to the list's width with "…", not by the frame.
-    let room = width.saturating_sub(head.chars().count() + 1);
-    let tail = if tail.chars().count() > room && room > 1 {
-        let cut: String = tail.chars().take(room - 1).collect();
-        format!("{cut}…")
-    } else {
-        tail
-    };
-    let mut s = format!("{head} {tail}");
-    if width > 44 {
-        s.push_str(&format!("  {}", run.spec.protocol));
     }
-    s
 }
 
-fn short_preset(run: &Run) -> String {
-    let p = run.preset.to_string();
-    if p.len() > 8 { "cl+contr".into() } else { p }
-}
-
-fn draw_runs(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lab = &app.lab;
-    let block = focus_block(
-        format!("Runs ({})", lab.runs.len()),
-        lab.focus == TrainFocus::Runs,
-        theme,
-    );
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    if lab.runs.is_empty() {
-        f.render_widget(
-            super::note(
-                "No runs yet: set up the form and press Enter on ▶ start run.",
-                theme,
+/// The prompt for the file name of a run's final model, pre-filled.
+pub fn ask_export(run: Option<&Run>) -> Effect {
+    match run {
+        Some(r) if r.report.is_some() => Effect::Ask(
+            Prompt::ModelName(r.id),
+            format!(
+                "models/{}-{}-run{}.ron",
+                r.family(),
+                r.preset.to_string().replace('+', "-"),
+                r.id
             ),
-            inner,
-        );
-        return;
+        ),
+        Some(r) => Effect::Notice(format!(
+            "run #{} has not finished: only a finished experiment can be saved as a model",
+            r.id
+        )),
+        None => Effect::Notice("no experiment selected".into()),
     }
-    let lines: Vec<Line> = super::visible(&lab.runs, lab.run_index, inner.height.into())
-        .map(|(i, r)| {
-            let style = if i == lab.run_index {
-                theme.selected()
-            } else {
-                match r.state {
-                    RunState::Failed(_) => theme.error(),
-                    RunState::Cancelled | RunState::Interrupted => theme.dim(),
-                    _ => ratatui::style::Style::default(),
+}
+
+/// The typed file name of a model export is confirmed: fit the run's final model and save.
+pub fn export_model(run: u32, text: &str, shared: &Shared) -> Vec<Effect> {
+    let (Some(r), Some(corpus)) = (shared.run(run), shared.corpus.clone()) else {
+        return Vec::new();
+    };
+    let Some(report) = r.report.clone() else {
+        return Vec::new();
+    };
+    match model_export_path(text) {
+        Err(why) => vec![Effect::Notice(why)],
+        Ok(path) => vec![
+            Effect::Status(format!(
+                "fitting run #{run}'s final model on every clip, to save as {} …",
+                crate::util::shown(&path)
+            )),
+            Effect::Run(Command::SaveModel {
+                path,
+                corpus,
+                preset: r.preset,
+                report,
+            }),
+        ],
+    }
+}
+
+impl TrainPane {
+    pub fn selected_run<'a>(&self, shared: &'a Shared) -> Option<&'a Run> {
+        shared.runs.get(self.run_index)
+    }
+
+    /// The classes of the selected run (the emotions its data had).
+    pub fn classes(&self, shared: &Shared) -> Vec<Emotion> {
+        self.selected_run(shared)
+            .and_then(|r| r.report.as_ref().map(|r| r.classes.clone()))
+            .unwrap_or_else(|| Emotion::ALL.to_vec())
+    }
+
+    /// The clips behind the selected confusion cell of the selected run.
+    pub fn cell_clips(&self, shared: &Shared) -> Vec<RavdessId> {
+        let Some(report) = self.selected_run(shared).and_then(|r| r.report.as_ref()) else {
+            return Vec::new();
+        };
+        report
+            .predictions()
+            .into_iter()
+            .filter(|&(_, t, p)| (t, p) == self.cell)
+            .filter_map(|(row, _, _)| report.ids.get(row).copied())
+            .collect()
+    }
+
+    /// Shows run `index` (a new run, or one opened from Compare) with the keyboard on `focus`.
+    pub fn show_run(&mut self, index: usize, focus: TrainFocus) {
+        self.run_index = index;
+        self.focus = focus;
+    }
+
+    /// A form field typed in a prompt is confirmed.
+    pub fn on_prompt(&mut self, prompt: Prompt, text: &str) -> Vec<Effect> {
+        let text = text.trim();
+        let form = &mut self.form;
+        let refused = match prompt {
+            Prompt::Grid => {
+                form.grid = text.to_string();
+                None
+            }
+            Prompt::Select => parse_select(text)
+                .map(|_| form.select = text.to_string())
+                .err()
+                .map(|e| format!("selection not changed: {e}")),
+            Prompt::Protocol => text
+                .parse::<crate::ml::protocol::Protocol>()
+                .map(|_| form.protocol = text.to_string())
+                .err()
+                .map(|e| format!("protocol not changed: {e}")),
+            Prompt::Seed => text
+                .parse::<u64>()
+                .map(|v| form.seed = v)
+                .err()
+                .map(|_| format!("'{text}' is not a seed (a whole number ≥ 0)")),
+            _ => None,
+        };
+        refused.map(Effect::Notice).into_iter().collect()
+    }
+
+    fn form_enter(&mut self) -> Vec<Effect> {
+        let form = &self.form;
+        let ask = |p, t: &str| vec![Effect::Ask(p, t.to_string())];
+        match form.current() {
+            FormField::Grid => ask(Prompt::Grid, &form.grid),
+            FormField::Select => ask(Prompt::Select, &form.select),
+            FormField::Protocol => ask(Prompt::Protocol, &form.protocol),
+            FormField::Seed => ask(Prompt::Seed, &form.seed.to_string()),
+            FormField::Start => match form.spec() {
+                Ok(spec) => vec![Effect::StartRun(form.preset, spec)],
+                Err(e) => vec![Effect::Notice(format!("cannot start: {e}"))],
+            },
+            _ => {
+                self.form.step(true);
+                Vec::new()
+            }
+        }
+    }
+
+    fn matrix(&mut self, action: Action, shared: &Shared) -> Vec<Effect> {
+        let n = self.classes(shared).len();
+        let (t, p) = &mut self.cell;
+        match action {
+            Action::Up => *t = t.saturating_sub(1),
+            Action::Down => *t = (*t + 1).min(n.saturating_sub(1)),
+            Action::Left => *p = p.saturating_sub(1),
+            Action::Right => *p = (*p + 1).min(n.saturating_sub(1)),
+            Action::Back => self.focus = TrainFocus::Runs,
+            Action::Enter
+                if self
+                    .selected_run(shared)
+                    .is_some_and(|r| r.report.is_some()) =>
+            {
+                self.focus = TrainFocus::Clips;
+                self.cell_clip = 0;
+            }
+            Action::Enter => {
+                return vec![Effect::Notice(
+                    "the clips behind a cell are listed once the run finishes".into(),
+                )];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn clips(&mut self, action: Action, shared: &Shared) -> Vec<Effect> {
+        let clips = self.cell_clips(shared);
+        let key = clips.get(self.cell_clip).map(|&id| ClipKey::Corpus(id));
+        match action {
+            Action::Up => self.cell_clip = self.cell_clip.saturating_sub(1),
+            Action::Down => {
+                self.cell_clip = (self.cell_clip + 1).min(clips.len().saturating_sub(1))
+            }
+            Action::Back => self.focus = TrainFocus::Matrix,
+            Action::Enter => {
+                return key
+                    .map(|k| Effect::Inspect(k, Pane::Train))
+                    .into_iter()
+                    .collect();
+            }
+            Action::Play => return vec![Effect::TogglePlay(key)],
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn click(&mut self, target: Target, shared: &Shared) -> Vec<Effect> {
+        match target {
+            Target::Row(Surface::Runs, i) if i < shared.runs.len() => {
+                self.show_run(i, TrainFocus::Runs)
+            }
+            Target::Row(Surface::Form, i) if i < FormField::ALL.len() => {
+                self.focus = TrainFocus::Form;
+                self.form.field = i;
+            }
+            Target::Row(Surface::CellClips, i) => {
+                self.focus = TrainFocus::Clips;
+                self.cell_clip = i;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn update(&mut self, action: Action, shared: &Shared) -> Vec<Effect> {
+        let n_runs = shared.runs.len();
+        let running = self
+            .selected_run(shared)
+            .map(|r| (r.id, r.state.is_active()));
+        match (self.focus, action) {
+            (_, Action::ToggleNormalised) => self.normalised = !self.normalised,
+            (_, Action::NewRun) => self.focus = TrainFocus::Form,
+            (_, Action::ExportModel) => return vec![ask_export(self.selected_run(shared))],
+            (_, Action::Clicked(t)) => return self.click(t, shared),
+            (_, Action::Scrolled(Target::Row(s, _) | Target::Over(s), down)) => {
+                self.focus = match s {
+                    Surface::Form => TrainFocus::Form,
+                    Surface::CellClips => TrainFocus::Clips,
+                    _ => TrainFocus::Runs,
+                };
+                return self.update(if down { Action::Down } else { Action::Up }, shared);
+            }
+            (TrainFocus::Form, _) if matches!(action, Action::CancelRun | Action::Rerun) => {}
+            (_, Action::CancelRun) => {
+                if let Some((id, true)) = running {
+                    return vec![
+                        Effect::Status(format!("cancelling run #{id} …")),
+                        Effect::Run(Command::Cancel(id)),
+                    ];
                 }
-            };
-            Line::from(Span::styled(run_line(r, inner.width as usize), style))
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn draw_matrix(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lab = &app.lab;
-    let focused = matches!(lab.focus, TrainFocus::Matrix | TrainFocus::Clips);
-    let Some(run) = lab.selected_run() else {
-        f.render_widget(
-            super::note("The confusion matrix of the selected run appears here, filling in as its folds finish.", theme)
-                .block(focus_block("Confusion".into(), focused, theme)),
-            area,
-        );
-        return;
-    };
-    let folds = if run.folds > 0 {
-        format!(" — {}/{} folds", run.folds_done, run.folds)
-    } else {
-        String::new()
-    };
-    let title = format!(
-        "#{} {} · {} · {}{folds}{}",
-        run.id,
-        run.model_label(),
-        run.preset,
-        run.spec.protocol,
-        if lab.normalised { " · row %" } else { "" }
-    );
-    let block = focus_block(title, focused, theme);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let classes = lab.classes();
-    let Some(c) = &run.confusion else {
-        let msg = match &run.state {
-            RunState::Extracting | RunState::Training => "waiting for the first fold …".to_string(),
-            RunState::Failed(m) => format!("failed: {m}"),
-            other => format!("{} before any fold finished", other.label()),
-        };
-        f.render_widget(super::note(msg, theme), inner);
-        return;
-    };
-    let rows = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Min(2), Constraint::Length(2)])
-        .split(inner);
-    confusion::draw(
-        f,
-        rows[0],
-        c,
-        &classes,
-        run.scores.as_ref(),
-        MatrixLook {
-            normalised: lab.normalised,
-            cursor: focused.then_some(lab.cell),
-            extra: Extra::Recall,
-        },
-        theme,
-    );
-    if let Some(s) = &run.scores {
-        let partial = if run.state == RunState::Finished {
-            ""
-        } else {
-            " (so far)"
-        };
-        f.render_widget(
-            Paragraph::new(vec![Line::from(vec![
-                Span::styled(format!("acc {:.3}", s.accuracy), theme.title()),
-                Span::raw(format!(
-                    "  UAR {:.3}  macro-F1 {:.3}{partial}",
-                    s.uar, s.macro_f1
-                )),
-            ])])
-            .wrap(Wrap { trim: true }),
-            rows[1],
-        );
-    }
-}
-
-fn draw_detail(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let block = Block::default().borders(Borders::ALL).title("Progress");
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let Some(run) = app.lab.selected_run() else {
-        return;
-    };
-    let w = inner.width as usize;
-    let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{:<11}", run.state.label()), theme.title()),
-        Span::raw(gauge(run, w.saturating_sub(24).clamp(4, 40))),
-    ])];
-    lines.push(Line::from(Span::styled(run.stage.clone(), theme.dim())));
-    let pipeline = format!(
-        "scaler{}{}{} · seed {}",
-        match (run.spec.speaker_norm, run.spec.enrol) {
-            (false, _) => String::new(),
-            (true, None) => " + speaker z (all clips)".into(),
-            (true, Some(n)) => format!(" + speaker z ({n} enrol clips)"),
-        },
-        match run.spec.select.as_slice() {
-            [] => String::new(),
-            [k] => format!(" + {k} best"),
-            ks => format!(
-                " + best {}",
-                ks.iter()
-                    .map(usize::to_string)
-                    .collect::<Vec<_>>()
-                    .join("/")
-            ),
-        },
-        run.spec
-            .smote_k
-            .map_or(String::new(), |k| format!(" + SMOTE(k={k})")),
-        run.spec.seed
-    );
-    lines.push(Line::from(pipeline));
-    if let Some(r) = &run.report {
-        for (sex, s) in &r.by_sex {
-            lines.push(Line::from(format!(
-                "{sex:<7}acc {:.3}  UAR {:.3}",
-                s.accuracy, s.uar
-            )));
-        }
-        if r.spec.grid.len() > 1 {
-            for fold in &r.folds {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "fold {}: {} (inner UAR {:.3})",
-                        fold.fold + 1,
-                        fold.chosen,
-                        fold.inner_uar.unwrap_or(0.0)
-                    ),
-                    theme.dim(),
-                )));
             }
-        }
-    }
-    if matches!(run.state, RunState::Interrupted | RunState::Cancelled) {
-        lines.push(Line::from(Span::styled("R runs it again", theme.key())));
-    }
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-fn draw_cell_clips(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lab = &app.lab;
-    let classes = lab.classes();
-    let (t, p) = lab.cell;
-    let clips = lab.cell_clips();
-    let name = |i: usize| classes.get(i).map_or("?", |e| e.name());
-    let title = if t == p {
-        format!("{} recognised — {} clips", name(t), clips.len())
-    } else {
-        format!(
-            "{} predicted as {} — {} clips",
-            name(t),
-            name(p),
-            clips.len()
-        )
-    };
-    let block = focus_block(title, true, theme);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    if clips.is_empty() {
-        f.render_widget(Paragraph::new("no clips").style(theme.dim()), inner);
-        return;
-    }
-    let lines: Vec<Line> = super::visible(&clips, lab.cell_clip, inner.height.into())
-        .map(|(i, id)| {
-            let text = format!(
-                "{}  actor {:02} ({}) · {}",
-                id.stem(),
-                id.actor.number(),
-                id.sex(),
-                id.intensity
-            );
-            if i == lab.cell_clip {
-                Line::from(Span::styled(text, theme.selected()))
-            } else {
-                Line::from(text)
+            (_, Action::Rerun) => {
+                if let Some(r) = self.selected_run(shared).filter(|r| !r.state.is_active()) {
+                    return vec![Effect::StartRun(r.preset, r.spec.clone())];
+                }
             }
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
+            (TrainFocus::Form, Action::Up) => self.form.field = self.form.field.saturating_sub(1),
+            (TrainFocus::Form, Action::Down) => {
+                self.form.field = (self.form.field + 1).min(FormField::ALL.len() - 1)
+            }
+            (TrainFocus::Form, Action::Left) => self.form.step(false),
+            (TrainFocus::Form, Action::Right) => self.form.step(true),
+            (TrainFocus::Form, Action::Back) if n_runs > 0 => self.focus = TrainFocus::Runs,
+            (TrainFocus::Form, Action::Enter) => return self.form_enter(),
+            (TrainFocus::Runs, Action::Up) => self.run_index = self.run_index.saturating_sub(1),
+            (TrainFocus::Runs, Action::Down) => {
+                self.run_index = (self.run_index + 1).min(n_runs.saturating_sub(1))
+            }
+            (TrainFocus::Runs, Action::Back) => self.focus = TrainFocus::Form,
+            (TrainFocus::Runs, Action::Enter) if n_runs > 0 => self.focus = TrainFocus::Matrix,
+            (TrainFocus::Matrix, a) => return self.matrix(a, shared),
+            (TrainFocus::Clips, a) => return self.clips(a, shared),
+            _ => {}
+        }
+        Vec::new()
+    }
 }

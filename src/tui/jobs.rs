@@ -1,0 +1,94 @@
+//! Background work as the app sees it: a registry of named jobs (the status line's count is
+//! derived from it, raised and lowered in one place each), and values loaded in the
+//! background as one [`Loadable`] type.
+
+use std::collections::BTreeMap;
+
+use super::msg::JobId;
+
+/// The jobs running, by name (a second start of the same job counts once more).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Jobs {
+    running: BTreeMap<JobId, usize>,
+}
+
+impl Jobs {
+    pub fn start(&mut self, id: JobId) {
+        *self.running.entry(id).or_default() += 1;
+    }
+
+    pub fn finish(&mut self, id: &JobId) {
+        if let Some(n) = self.running.get_mut(id) {
+            *n -= 1;
+            if *n == 0 {
+                self.running.remove(id);
+            }
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.running.values().sum()
+    }
+
+    pub fn is_running(&self, id: &JobId) -> bool {
+        self.running.contains_key(id)
+    }
+}
+
+/// A value computed in the background.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Loadable<T> {
+    #[default]
+    Absent,
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Loadable::Ready(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading)
+    }
+
+    /// Whether asking for it now would start work (nothing there, nothing on the way).
+    pub fn wanted(&self) -> bool {
+        matches!(self, Loadable::Absent)
+    }
+
+    /// The outcome of the background work.
+    pub fn from_result(r: Result<T, String>) -> Loadable<T> {
+        match r {
+            Ok(v) => Loadable::Ready(v),
+            Err(e) => Loadable::Failed(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_is_derived_from_named_jobs() {
+        let mut j = Jobs::default();
+        j.start(JobId::OpenCorpus);
+        j.start(JobId::Run(1));
+        j.start(JobId::Run(1));
+        assert_eq!(j.count(), 3);
+        j.finish(&JobId::Run(1));
+        j.finish(&JobId::Run(7));
+        assert!(j.is_running(&JobId::Run(1)));
+        j.finish(&JobId::Run(1));
+        j.finish(&JobId::OpenCorpus);
+        assert_eq!(j.count(), 0);
+        let l: Loadable<u8> = Loadable::from_result(Err("x".into()));
+        assert!(!l.wanted() && l.ready().is_none());
+    }
+}

@@ -1,0 +1,96 @@
+//! The app ↔ a saved session: what the RON file records of where the user was, and how a
+//! restored session puts it back.
+
+use super::app::App;
+use super::msg::{ClipKey, Command, Pane};
+use super::panes::corpus::{Filters, Focus};
+use super::panes::inspect::InspectView;
+use super::panes::train::TrainFocus;
+use super::panes::train_form::TrainForm;
+use super::runs::Run;
+use crate::session::{Session, UiState};
+
+impl App {
+    /// A new app restoring a saved session (the caller runs the returned commands).
+    pub fn from_session(s: &Session) -> (App, Vec<Command>) {
+        let (mut app, cmds) = App::new(s.corpus.clone());
+        let u = &s.ui;
+        app.pane = Pane::ALL
+            .into_iter()
+            .find(|p| p.title() == u.pane)
+            .unwrap_or(Pane::Corpus);
+        let c = &mut app.corpus;
+        c.actor = u.actor;
+        c.emotion = u.emotion.min(7);
+        c.focus = if u.in_clips {
+            Focus::Clips
+        } else {
+            Focus::Grid
+        };
+        c.clip_index = u.clip_index;
+        c.filters = Filters {
+            sex: u.filter_sex,
+            intensity: u.filter_intensity,
+            statement: u.filter_statement,
+            repetition: u.filter_repetition,
+            channel: u.filter_channel,
+            text: u.filter_text.clone(),
+        };
+        app.inspect.inspected = match (&u.inspected_file, u.inspected) {
+            (Some(p), _) => Some(ClipKey::File(p.clone())),
+            (None, Some(id)) => Some(ClipKey::Corpus(id)),
+            (None, None) => None,
+        };
+        app.inspect.view = InspectView::ALL
+            .into_iter()
+            .find(|v| v.title() == u.view)
+            .unwrap_or(InspectView::Spectrogram);
+        app.inspect.side_by_side = u.side_by_side;
+        if let Some(f) = &u.train_form {
+            app.train.form = TrainForm::from_state(f);
+        }
+        app.shared.runs = s.experiments.iter().map(Run::from_record).collect();
+        if !app.shared.runs.is_empty() {
+            app.train
+                .show_run(app.shared.runs.len() - 1, TrainFocus::Runs);
+        }
+        app.classify.history = s.history.clone();
+        app.classify.history_index = s.history.len().saturating_sub(1);
+        app.classify.wanted_model = u.classify_model.clone();
+        (app, cmds)
+    }
+
+    /// The session to save: the corpus, where the user is, the experiments, the history.
+    pub fn session(&self) -> Session {
+        let c = &self.corpus;
+        let inspected = self.inspect.inspected.as_ref();
+        Session {
+            version: crate::session::VERSION,
+            corpus: self.shared.spec.clone(),
+            ui: UiState {
+                pane: self.pane.title().to_string(),
+                actor: c.actor,
+                emotion: c.emotion,
+                in_clips: c.focus == Focus::Clips,
+                clip_index: c.clip_index,
+                filter_sex: c.filters.sex,
+                filter_intensity: c.filters.intensity,
+                filter_statement: c.filters.statement,
+                filter_repetition: c.filters.repetition,
+                filter_channel: c.filters.channel,
+                filter_text: c.filters.text.clone(),
+                inspected: inspected.and_then(ClipKey::ravdess),
+                inspected_file: match inspected {
+                    Some(ClipKey::File(p)) => Some(p.clone()),
+                    _ => None,
+                },
+                view: self.inspect.view.title().to_string(),
+                side_by_side: self.inspect.side_by_side,
+                train_form: Some(self.train.form.state()),
+                classify_model: self.classify.chosen_label(&self.shared),
+            },
+            experiments: self.shared.runs.iter().map(Run::record).collect(),
+            history: self.classify.history.clone(),
+        }
+    }
+}
