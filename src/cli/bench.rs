@@ -135,6 +135,25 @@ pub(super) fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Writ
         corpus.spec,
         rayon::current_num_threads()
     )?;
+    let ms = cold_presets(&corpus, audio_s, out)?;
+    cache_rerun(&corpus, out)?;
+    if let Some(kib) = peak_rss_kib() {
+        writeln!(
+            out,
+            "peak memory (VmHWM): {:.1} MiB for {n} clips",
+            kib as f64 / 1024.0
+        )?;
+    }
+    compare_with_peers(&corpus, &ms, out)
+}
+
+/// Each preset cold (no cache), median of a few runs: wall and CPU ms per clip, by preset.
+fn cold_presets(
+    corpus: &crate::corpus::Corpus,
+    audio_s: f64,
+    out: &mut dyn Write,
+) -> Result<std::collections::HashMap<Preset, f64>> {
+    let n = corpus.clips.len();
     // The quick presets are timed over 5 cold runs and the median reported (one run is about
     // a second and this shared machine's speed varies ±15 % from run to run); `full` once.
     let mut ms = std::collections::HashMap::new();
@@ -145,7 +164,7 @@ pub(super) fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Writ
         (Preset::Full, 1),
         (Preset::Large, 3),
     ] {
-        let times = time_preset(&corpus, preset, runs)?;
+        let times = time_preset(corpus, preset, runs)?;
         let (secs, cpu) = times[times.len() / 2];
         let per = |s: f64| s * 1000.0 / n as f64;
         let spread = if runs > 1 {
@@ -168,15 +187,20 @@ pub(super) fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Writ
         )?;
         ms.insert(preset, per(secs));
     }
+    Ok(ms)
+}
+
+/// The classic preset through a fresh cache, then again from it.
+fn cache_rerun(corpus: &crate::corpus::Corpus, out: &mut dyn Write) -> Result<()> {
     let dir = tempfile_dir()?;
     let cache = FeatureCache::new(&dir);
     let cfg = FeatureConfig::preset(Preset::Classic);
     let none = |_: usize, _: usize| {};
     let start = std::time::Instant::now();
-    extract_corpus(&corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
+    extract_corpus(corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
     let first = start.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
-    let t = extract_corpus(&corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
+    let t = extract_corpus(corpus, &cfg, Some(&cache), &CancelToken::new(), &none)?;
     let second = start.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
     writeln!(
@@ -185,13 +209,16 @@ pub(super) fn bench_features(args: &CorpusArgs, limit: usize, out: &mut dyn Writ
         t.cache_hits,
         first / second
     )?;
-    if let Some(kib) = peak_rss_kib() {
-        writeln!(
-            out,
-            "peak memory (VmHWM): {:.1} MiB for {n} clips",
-            kib as f64 / 1024.0
-        )?;
-    }
+    Ok(())
+}
+
+/// librosa and openSMILE on the same files (when python3 has them), and the speed-ups.
+fn compare_with_peers(
+    corpus: &crate::corpus::Corpus,
+    ms: &std::collections::HashMap<Preset, f64>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let n = corpus.clips.len();
     let Some(root) = corpus.root() else {
         writeln!(
             out,

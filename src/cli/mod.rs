@@ -212,20 +212,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 "\n(run in a terminal for the interactive TUI; `emoscope --help` lists the commands)"
             )?;
         }
-        Some(Command::Scan { path, json }) => {
-            let spec = match path {
-                Some(path) => CorpusSpec::Directory { path },
-                None => cli.corpus.spec(),
-            };
-            let corpus = open(&spec, &cli.corpus)?;
-            let summary = corpus.summary();
-            if json {
-                serde_json::to_writer_pretty(&mut *out, &summary)?;
-                writeln!(out)?;
-            } else {
-                write!(out, "{summary}")?;
-            }
-        }
+        Some(Command::Scan { path, json }) => scan(path, json, &cli.corpus, out)?,
         Some(Command::Synth {
             out: dir,
             actors,
@@ -270,45 +257,82 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         )?,
         Some(Command::Enrol { name, model, files }) => live::enrol(&name, &model, &files, out)?,
         Some(Command::Devices) => live::devices(out)?,
-        Some(Command::Bench { what, clips, model }) => match what {
-            BenchTarget::Record => {
-                let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
-                live::bench_record(model.as_deref(), &corpus, out)?
-            }
-            BenchTarget::Synth => bench::bench_synth(cli.corpus.seed, clips, out)?,
-            BenchTarget::Features => bench::bench_features(&cli.corpus, clips, out)?,
-            BenchTarget::Tui => bench_tui::bench_tui(&cli.corpus, out)?,
-            BenchTarget::Logreg => {
-                let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
-                bench_ml::bench_logreg(&corpus, Preset::Full, &bench::run_peer, out)?
-            }
-        },
+        Some(Command::Bench { what, clips, model }) => {
+            bench(what, clips, model.as_deref(), &cli.corpus, out)?
+        }
         Some(Command::Features {
             preset,
             out: path,
             cache,
             no_cache,
-        }) => {
-            let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
-            let cfg = FeatureConfig::preset(preset);
-            let cache = (!no_cache)
-                .then(|| FeatureCache::new(cache.unwrap_or_else(FeatureCache::default_dir)));
-            let start = std::time::Instant::now();
-            let table = train::extract_with_progress(&corpus, &cfg, cache.as_ref())?;
-            crate::util::write_atomic(&path, table.to_csv().as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            writeln!(
-                out,
-                "wrote {} rows × {} features to {} in {:.2} s ({} from cache, {} failed)",
-                table.rows.len(),
-                table.names.len(),
-                path.display(),
-                start.elapsed().as_secs_f64(),
-                table.cache_hits,
-                table.failures.len()
-            )?;
+        }) => features(preset, &path, cache, no_cache, &cli.corpus, out)?,
+    }
+    Ok(())
+}
+
+/// `emoscope scan`: the corpus summary, as text or JSON.
+fn scan(path: Option<PathBuf>, json: bool, args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
+    let spec = match path {
+        Some(path) => CorpusSpec::Directory { path },
+        None => args.spec(),
+    };
+    let summary = open(&spec, args)?.summary();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &summary)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{summary}")?;
+    }
+    Ok(())
+}
+
+/// `emoscope bench …`.
+fn bench(
+    what: BenchTarget,
+    clips: usize,
+    model: Option<&Path>,
+    args: &CorpusArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match what {
+        BenchTarget::Record => live::bench_record(model, &open(&args.spec(), args)?, out),
+        BenchTarget::Synth => bench::bench_synth(args.seed, clips, out),
+        BenchTarget::Features => bench::bench_features(args, clips, out),
+        BenchTarget::Tui => bench_tui::bench_tui(args, out),
+        BenchTarget::Logreg => {
+            let corpus = open(&args.spec(), args)?;
+            bench_ml::bench_logreg(&corpus, Preset::Full, &bench::run_peer, out)
         }
     }
+}
+
+/// `emoscope features`: a preset's feature table as CSV.
+fn features(
+    preset: Preset,
+    path: &Path,
+    cache: Option<PathBuf>,
+    no_cache: bool,
+    args: &CorpusArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let corpus = open(&args.spec(), args)?;
+    let cfg = FeatureConfig::preset(preset);
+    let cache =
+        (!no_cache).then(|| FeatureCache::new(cache.unwrap_or_else(FeatureCache::default_dir)));
+    let start = std::time::Instant::now();
+    let table = train::extract_with_progress(&corpus, &cfg, cache.as_ref())?;
+    crate::util::write_atomic(path, table.to_csv().as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writeln!(
+        out,
+        "wrote {} rows × {} features to {} in {:.2} s ({} from cache, {} failed)",
+        table.rows.len(),
+        table.names.len(),
+        path.display(),
+        start.elapsed().as_secs_f64(),
+        table.cache_hits,
+        table.failures.len()
+    )?;
     Ok(())
 }
 

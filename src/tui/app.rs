@@ -355,10 +355,20 @@ impl App {
         if let Some(job) = e.ends_job() {
             self.shared.jobs.finish(&job);
         }
+        match e {
+            AppEvent::CorpusOpened(r) => self.corpus_opened(r),
+            AppEvent::Run(id, ev) => self.run_event(id, ev),
+            other => {
+                let fx = self.background(other);
+                self.apply(fx)
+            }
+        }
+    }
+
+    /// What the pane a background result concerns makes of it.
+    fn background(&mut self, e: AppEvent) -> Vec<Effect> {
         let s = &self.shared;
-        let fx = match e {
-            AppEvent::CorpusOpened(r) => return self.corpus_opened(r),
-            AppEvent::Run(id, ev) => return self.run_event(id, ev),
+        match e {
             AppEvent::Stats(r) => {
                 let status = match &r {
                     Ok(st) => format!("feature statistics of {} features ready", st.names.len()),
@@ -425,9 +435,8 @@ impl App {
             }
             AppEvent::Recording(r) => self.classify.on_recording(r, s),
             AppEvent::Playback(key, p) => self.playback(key, p),
-            AppEvent::Input(_) => Vec::new(),
-        };
-        self.apply(fx)
+            AppEvent::Input(_) | AppEvent::CorpusOpened(_) | AppEvent::Run(..) => Vec::new(),
+        }
     }
 
     fn corpus_opened(&mut self, r: Result<crate::corpus::Corpus, String>) -> Vec<Command> {

@@ -71,7 +71,9 @@ pub fn draw(
     let cell_w = ((area.width as usize).saturating_sub(label_w + extra_w) / n).clamp(3, 6);
     let norm = c.row_normalised();
     let mut lines = Vec::with_capacity(n + 1);
-    let mut header = vec![Span::styled(format!("{:<label_w$}", "t\\p"), theme.dim())];
+    // Row percentages say so in the corner.
+    let corner = if look.normalised { "t\\p%" } else { "t\\p" };
+    let mut header = vec![Span::styled(format!("{corner:<label_w$}"), theme.dim())];
     for e in &classes[..n] {
         // Three-letter names need a four-cell column to stay apart; narrower gets two.
         let name = if cell_w > 3 {
@@ -97,18 +99,7 @@ pub fn draw(
         )];
         for p in 0..n {
             let v = norm[t * c.n + p];
-            let text = if look.normalised {
-                let pct = (v * 100.0).round() as u64;
-                if c.get(t, p) == 0 {
-                    "·".to_string()
-                } else {
-                    pct.to_string()
-                }
-            } else if c.get(t, p) == 0 {
-                "·".to_string()
-            } else {
-                c.get(t, p).to_string()
-            };
+            let text = cell_text(c, v, t, p, look.normalised);
             let mut style = cell_style(v, t == p, theme);
             if look.cursor == Some((t, p)) {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
@@ -127,6 +118,15 @@ pub fn draw(
         lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A cell's count, or its row percentage; "·" for none.
+fn cell_text(c: &Confusion, share: f64, t: usize, p: usize, normalised: bool) -> String {
+    match (c.get(t, p), normalised) {
+        (0, _) => "·".to_string(),
+        (_, true) => ((share * 100.0).round() as u64).to_string(),
+        (n, false) => n.to_string(),
+    }
 }
 
 /// A cell coloured by its row share; in monochrome the diagonal is bold.

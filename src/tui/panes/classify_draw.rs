@@ -95,34 +95,38 @@ fn draw_model(f: &mut Frame, area: Rect, pane: &ClassifyPane, shared: &Shared, t
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// The recording's length and level meter.
+fn draw_level(f: &mut Frame, area: Rect, r: &super::classify::Recording, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.error())
+        .title(format!(
+            "● recording — {} — r stops and classifies",
+            r.device
+        ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = (inner.width as usize).saturating_sub(16).clamp(4, 60);
+    // The meter in dBFS from -60 to 0, so speech moves it and silence does not.
+    let db = 20.0 * f64::from(r.peak.max(1e-6)).log10();
+    let level = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(format!("{:5.1} s", r.seconds)),
+            Line::from(vec![
+                Span::raw("level "),
+                Span::styled(bar(level, w), theme.ok()),
+                Span::raw(format!(" {db:>4.0} dB")),
+            ]),
+        ]),
+        inner,
+    );
+}
+
 fn draw_result(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme) {
     let lab = pane;
     if let Some(r) = &pane.recording {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.error())
-            .title(format!(
-                "● recording — {} — r stops and classifies",
-                r.device
-            ));
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let w = (inner.width as usize).saturating_sub(16).clamp(4, 60);
-        // The meter in dBFS from -60 to 0, so speech moves it and silence does not.
-        let db = 20.0 * f64::from(r.peak.max(1e-6)).log10();
-        let level = ((db + 60.0) / 60.0).clamp(0.0, 1.0);
-        f.render_widget(
-            Paragraph::new(vec![
-                Line::from(format!("{:5.1} s", r.seconds)),
-                Line::from(vec![
-                    Span::raw("level "),
-                    Span::styled(bar(level, w), theme.ok()),
-                    Span::raw(format!(" {db:>4.0} dB")),
-                ]),
-            ]),
-            inner,
-        );
-        return;
+        return draw_level(f, area, r, theme);
     }
     let Some(h) = lab.history.get(lab.history_index) else {
         let msg = if lab.classifying {

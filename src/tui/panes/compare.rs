@@ -274,6 +274,32 @@ fn fmt_score(run: &Run, f: impl Fn(&crate::ml::metrics::Scores) -> f64) -> Strin
         .map_or("–".into(), |s| format!("{:.3}", f(s)))
 }
 
+/// One experiment's row: pick mark, id, preset, model, protocol, scores, time.
+fn table_row(r: &Run, picked: &[u32], theme: &Theme) -> Row<'static> {
+    let mark = match picked.iter().position(|&p| p == r.id) {
+        Some(0) => "A",
+        Some(_) => "B",
+        None => "",
+    };
+    let time = r
+        .report
+        .as_ref()
+        .map_or(r.state.label().to_string(), |rep| {
+            format!("{:.1}s", rep.seconds)
+        });
+    Row::new(vec![
+        Cell::from(mark).style(theme.key()),
+        Cell::from(r.id.to_string()),
+        Cell::from(r.preset.to_string()),
+        Cell::from(r.model_label()),
+        Cell::from(r.spec.protocol.to_string()),
+        Cell::from(fmt_score(r, |s| s.accuracy)),
+        Cell::from(fmt_score(r, |s| s.uar)),
+        Cell::from(fmt_score(r, |s| s.macro_f1)),
+        Cell::from(time),
+    ])
+}
+
 fn draw_table(
     f: &mut Frame,
     area: Rect,
@@ -299,30 +325,7 @@ fn draw_table(
     let runs = lab.sorted_runs(shared);
     let rows: Vec<Row> = runs
         .iter()
-        .map(|r| {
-            let mark = match lab.picked.iter().position(|&p| p == r.id) {
-                Some(0) => "A",
-                Some(_) => "B",
-                None => "",
-            };
-            let time = r
-                .report
-                .as_ref()
-                .map_or(r.state.label().to_string(), |rep| {
-                    format!("{:.1}s", rep.seconds)
-                });
-            Row::new(vec![
-                Cell::from(mark).style(theme.key()),
-                Cell::from(r.id.to_string()),
-                Cell::from(r.preset.to_string()),
-                Cell::from(r.model_label()),
-                Cell::from(r.spec.protocol.to_string()),
-                Cell::from(fmt_score(r, |s| s.accuracy)),
-                Cell::from(fmt_score(r, |s| s.uar)),
-                Cell::from(fmt_score(r, |s| s.macro_f1)),
-                Cell::from(time),
-            ])
-        })
+        .map(|r| table_row(r, &lab.picked, theme))
         .collect();
     let wide = area.width >= 110;
     let widths = [

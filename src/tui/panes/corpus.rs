@@ -377,6 +377,45 @@ fn filter_line(pane: &CorpusPane) -> String {
 const ACTOR_W: u16 = 6;
 const CELL_W: u16 = 5;
 
+/// The grid's rows from `offset` on: actor and sex, then the counts tinted by size.
+fn grid_rows(
+    pane: &CorpusPane,
+    actors: &[u8],
+    offset: usize,
+    count: &dyn Fn(u8, Emotion) -> usize,
+    max: usize,
+    theme: &Theme,
+) -> Vec<Row<'static>> {
+    actors
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .map(|(ri, &a)| {
+            let sex = crate::corpus::Actor::new(a).map_or(Sex::Male, |x| x.sex());
+            let mut cells = vec![Cell::from(format!(
+                "{a:02} {}",
+                if sex == Sex::Male { "M" } else { "F" }
+            ))];
+            for (ci, &e) in Emotion::ALL.iter().enumerate() {
+                let n = count(a, e);
+                let mut style = if theme.mode == ColorMode::Mono {
+                    Style::default()
+                } else {
+                    let v = n as f32 / max as f32;
+                    Style::default()
+                        .bg(theme.heat(0.15 + 0.6 * v))
+                        .fg(if v > 0.6 { Color::Black } else { Color::White })
+                };
+                if ri == pane.actor && ci == pane.emotion {
+                    style = theme.selected();
+                }
+                cells.push(Cell::from(format!("{n:>3}")).style(style));
+            }
+            Row::new(cells)
+        })
+        .collect()
+}
+
 fn draw_grid(
     f: &mut Frame,
     area: Rect,
@@ -413,34 +452,7 @@ fn draw_grid(
     // Keep the selected actor visible below the header row.
     let visible_rows = inner.height.saturating_sub(1) as usize;
     let offset = pane.actor.saturating_sub(visible_rows.saturating_sub(1));
-    let rows: Vec<Row> = actors
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .map(|(ri, &a)| {
-            let sex = crate::corpus::Actor::new(a).map_or(Sex::Male, |x| x.sex());
-            let mut cells = vec![Cell::from(format!(
-                "{a:02} {}",
-                if sex == Sex::Male { "M" } else { "F" }
-            ))];
-            for (ci, &e) in Emotion::ALL.iter().enumerate() {
-                let n = count(a, e);
-                let mut style = if theme.mode == ColorMode::Mono {
-                    Style::default()
-                } else {
-                    let v = n as f32 / max as f32;
-                    Style::default()
-                        .bg(theme.heat(0.15 + 0.6 * v))
-                        .fg(if v > 0.6 { Color::Black } else { Color::White })
-                };
-                if ri == pane.actor && ci == pane.emotion {
-                    style = theme.selected();
-                }
-                cells.push(Cell::from(format!("{n:>3}")).style(style));
-            }
-            Row::new(cells)
-        })
-        .collect();
+    let rows = grid_rows(pane, &actors, offset, &count, max, theme);
     let widths = std::iter::once(Constraint::Length(ACTOR_W))
         .chain(std::iter::repeat_n(Constraint::Length(CELL_W), 8))
         .collect::<Vec<_>>();

@@ -332,27 +332,38 @@ fn draw_clip(
     match pane.view {
         InspectView::Features => {
             hits.add(rows[2], Target::Over(Surface::Features));
-            let stats = pane.stats.ready().map(|s| s.as_ref());
-            let reference = plots::reference(pane.scale, stats, view);
-            let heading = match (pane.scale, reference) {
-                (FeatureScale::Raw, _) => "raw values (z: z-scores)".to_string(),
-                (_, Some((what, _))) => format!("{what}, clipped to ±3 (z: next)"),
-                (_, None) if pane.stats.is_loading() => {
-                    "extracting the corpus's features for z-scores …".to_string()
-                }
-                (_, None) => "no statistics for z-scores".to_string(),
-            };
-            plots::features(
-                f,
-                rows[2],
-                view,
-                reference,
-                heading,
-                pane.feature_offset,
-                theme,
-            )
+            draw_features(f, rows[2], pane, view, theme)
         }
         InspectView::Pitch => plots::pitch(f, rows[2], view, pitch, theme),
         v => plots::heat(f, rows[2], view, v, theme),
     }
+}
+
+/// The feature view: raw values or z-scores against the corpus statistics.
+fn draw_features(
+    f: &mut Frame,
+    area: Rect,
+    pane: &InspectPane,
+    view: &ClipAnalysis,
+    theme: &Theme,
+) {
+    let stats = pane.stats.ready().map(|s| s.as_ref());
+    let reference = plots::reference(pane.scale, stats, view);
+    let heading = match (pane.scale, reference) {
+        (FeatureScale::Raw, _) => "raw values (z: z-scores)".to_string(),
+        (_, Some((what, _))) => format!("{what}, clipped to ±3 (z: next)"),
+        (_, None) if pane.stats.is_loading() => {
+            "extracting the corpus's features for z-scores …".to_string()
+        }
+        (_, None) => "no statistics for z-scores".to_string(),
+    };
+    plots::features(
+        f,
+        area,
+        view,
+        reference,
+        heading,
+        pane.feature_offset,
+        theme,
+    )
 }
