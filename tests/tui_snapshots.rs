@@ -335,3 +335,97 @@ fn playback_moves_a_cursor_over_the_waveform_and_space_stops_it() {
     assert!(app.shared.playing.is_none());
     assert!(app.notice.as_deref().unwrap().contains("no output device"));
 }
+
+/// The screen as lines, and the hit map the frame recorded (as the event loop keeps it).
+fn frame(app: &mut App, w: u16, h: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let theme = Theme::new(ColorMode::Mono);
+    let mut hits = emoscope::tui::hits::HitMap::default();
+    t.draw(|f| hits = ui::draw(f, app, &theme)).unwrap();
+    app.hits = hits;
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn clicks_land_on_the_scrolled_clip_and_the_wheel_scrolls_lists_and_features() {
+    let mut app = opened();
+    app.update(Action::Down);
+    app.update(Action::Right); // actor 02, calm: eight clips
+    app.update(Action::Enter);
+    for _ in 0..6 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.corpus.clip_index, 6);
+    let clips: Vec<String> = app
+        .corpus
+        .cell_clips(app.shared.corpus.as_ref())
+        .iter()
+        .map(|c| c.id.stem())
+        .collect();
+    let lines = frame(&mut app, 80, 24);
+    assert!(
+        !lines.iter().any(|l| l.contains(&clips[0])),
+        "the list has scrolled past the first clip"
+    );
+    // Click the fifth clip where it is drawn: the click means that clip, not row 5 of an
+    // unscrolled list.
+    let row = lines.iter().position(|l| l.contains(&clips[4])).unwrap() as u16;
+    app.update(Action::Click { column: 10, row });
+    assert_eq!(app.corpus.clip_index, 4);
+    // The wheel over the list moves its selection; over the grid, the actor.
+    frame(&mut app, 80, 24);
+    app.update(Action::Wheel {
+        column: 10,
+        row,
+        down: true,
+    });
+    assert_eq!(app.corpus.clip_index, 5);
+    let lines = frame(&mut app, 80, 24);
+    let grid_row = lines.iter().position(|l| l.contains("│01 M")).unwrap() as u16;
+    app.update(Action::Wheel {
+        column: 3,
+        row: grid_row,
+        down: true,
+    });
+    assert_eq!(
+        (app.corpus.actor, app.corpus.focus),
+        (2, emoscope::tui::panes::corpus::Focus::Grid)
+    );
+
+    // The feature view scrolls with the wheel and the keys.
+    let mut app = inspecting();
+    while app.inspect.view != InspectView::Features {
+        app.update(Action::NextView);
+    }
+    let lines = frame(&mut app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("1–11 of 187")),
+        "{lines:#?}"
+    );
+    let row = lines
+        .iter()
+        .position(|l| l.contains("mfcc_mean_02"))
+        .unwrap() as u16;
+    for _ in 0..3 {
+        app.update(Action::Wheel {
+            column: 20,
+            row,
+            down: true,
+        });
+    }
+    assert_eq!(app.inspect.feature_offset, 3);
+    let lines = frame(&mut app, 80, 24);
+    assert!(lines.iter().any(|l| l.contains("4–14 of 187")));
+    assert!(!lines.iter().any(|l| l.contains("mfcc_mean_02")));
+    app.update(Action::End);
+    let lines = frame(&mut app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("177–187 of 187")),
+        "{lines:#?}"
+    );
+    app.update(Action::Home);
+    assert_eq!(app.inspect.feature_offset, 0);
+}

@@ -66,9 +66,14 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        let (dir, _) = small();
+        Harness::on(&small().0)
+    }
+
+    fn on(dir: &std::path::Path) -> Harness {
         let (tx, rx) = channel();
-        let (app, cmds) = App::new(CorpusSpec::Directory { path: dir.clone() });
+        let (app, cmds) = App::new(CorpusSpec::Directory {
+            path: dir.to_path_buf(),
+        });
         let mut h = Harness {
             app,
             exec: Executor::new(tx, LoadOptions::default()),
@@ -183,6 +188,49 @@ fn number_after(text: &str, label: &str) -> f64 {
         .next()
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no number after {label:?} in\n{text}"))
+}
+
+/// The default experiment — the Train form untouched, `emoscope train` with no flags — is one
+/// definition in the library, so both shells score it identically.
+#[test]
+fn the_default_experiment_scores_the_same_in_both_shells() {
+    let (_, cache) = small();
+    // Five actors: the default protocol is actor 5-fold.
+    let dir = small().0.parent().unwrap().join("five-actors");
+    if !dir.exists() {
+        emoscope::cli::write_synthetic(&dir, 1188976, &[1, 2, 3, 4, 5], &[], None).unwrap();
+    }
+    let mut h = Harness::on(&dir);
+    h.act(Action::Pane(Pane::Train));
+    h.app.train.form.field = emoscope::tui::panes::train_form::FormField::ALL.len() - 1;
+    h.act(Action::Enter);
+    let id = h.app.shared.runs.last().expect("a run started").id;
+    h.finish(id);
+    let tui = h.app.shared.run(id).unwrap().report.clone().unwrap();
+    assert_eq!(
+        tui.spec,
+        emoscope::ml::experiment::ExperimentSpec::default()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .arg("--corpus")
+        .arg(&dir)
+        .args(["train", "--json"])
+        .env("EMOSCOPE_CACHE", cache)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uar = cli["scores"]["uar"].as_f64().unwrap();
+    assert_eq!(uar, tui.scores.uar, "CLI {uar} vs TUI {}", tui.scores.uar);
+    assert_eq!(
+        cli["scores"]["accuracy"].as_f64().unwrap(),
+        tui.scores.accuracy
+    );
+    assert_eq!(cli["spec"], serde_json::to_value(&tui.spec).unwrap());
 }
 
 #[test]

@@ -113,6 +113,8 @@ pub fn event_loop(
     run_all(&mut exec, cmds);
     let mut saved = app.session();
     while !app.should_quit {
+        // Log records reach the Log pane's buffer here (no logger thread polls for them).
+        tui_logger::move_events();
         terminal.draw(|f| app.hits = super::ui::draw(f, &app, &theme))?;
         let Some(events) = next_events(&rx, app.animating()) else {
             let cmds = app.update(Action::Tick);

@@ -39,12 +39,35 @@ pub use executor::Executor;
 use theme::{ColorMode, Theme};
 pub use work::clip_view;
 
+/// Sends log records to the Log pane's buffer (tui-logger's `Drain`). `tui_logger::init_logger`
+/// would do the same but also start a thread that wakes every 10 ms to move records along —
+/// most of an idle TUI's CPU; the event loop moves them itself after each batch of events.
+struct ToLogPane;
+
+impl log::Log for ToLogPane {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::Level::Debug
+    }
+
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            tui_logger::Drain::new().log(record);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static TO_LOG_PANE: ToLogPane = ToLogPane;
+
 /// Starts the TUI on `spec` (or a saved session); returns when the user quits. The terminal
 /// is restored on quit, on error and on panic (ratatui's panic hook restores it before the
 /// message prints). The session autosaves on change and on quit.
 pub fn run(spec: CorpusSpec, load: LoadOptions, session: Option<PathBuf>) -> Result<()> {
     libsvm_rs::set_quiet(true);
-    let _ = tui_logger::init_logger(log::LevelFilter::Debug);
+    if log::set_logger(&TO_LOG_PANE).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
     tui_logger::set_default_level(log::LevelFilter::Info);
     let theme = Theme::new(ColorMode::detect());
     // Before raw mode: what an abort (no panic hook runs) restores.

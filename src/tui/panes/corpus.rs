@@ -464,6 +464,7 @@ fn draw_grid(
         area,
     );
     // The cells as drawn: rows below the header, columns after the actor column.
+    hits.add(inner, Target::Over(Surface::Grid));
     for (k, actor) in (offset..actors.len()).take(visible_rows).enumerate() {
         for emotion in 0..8u16 {
             let x = inner.x + ACTOR_W + 1 + emotion * (CELL_W + 1);
