@@ -8,13 +8,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::dataset::{Dataset, gather_rows};
+use super::dataset::Dataset;
 use super::metrics::{Confusion, Scores};
-use super::models::{self, FitError, ModelSpec};
+use super::models::{FitError, ModelSpec};
 use super::protocol::{Fold, Protocol, ProtocolError};
-use super::scale::{StandardScaler, normalise_per_group, normalise_per_group_enrolled};
-use super::select::Selection;
-use super::smote::{SmoteError, smote};
+use super::search::{Matrices, Search, fit_and_predict, normalised};
+use super::smote::SmoteError;
 use crate::corpus::{Emotion, RavdessId, Sex};
 use crate::jobs::CancelToken;
 use crate::util::derive_seed;
@@ -257,90 +256,6 @@ pub enum ExperimentError {
     Cancelled,
 }
 
-/// The feature matrices a fit reads: training rows from `train`, test rows from `test` (the
-/// same matrix unless test speakers are normalised with enrolment statistics).
-struct Matrices<'a> {
-    train: &'a [f64],
-    test: &'a [f64],
-}
-
-/// One point of the search: a selection size and a model.
-#[derive(Debug, Clone, PartialEq)]
-struct Candidate {
-    select: Option<usize>,
-    model: ModelSpec,
-}
-
-/// Selects columns (fit on `train` only), scales (same), optionally SMOTEs, fits, predicts
-/// `test`. The one place a model meets data.
-#[allow(clippy::too_many_arguments)]
-fn fit_and_predict(
-    ds: &Dataset,
-    m: &Matrices,
-    train: &[usize],
-    test: &[usize],
-    cand: &Candidate,
-    smote_k: Option<usize>,
-    seed: u64,
-    calibrate: bool,
-) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
-    let d0 = ds.n_features;
-    let mut xtr = gather_rows(m.train, d0, train);
-    let mut ytr = ds.labels(train);
-    let mut xte = gather_rows(m.test, d0, test);
-    let mut d = d0;
-    if let Some(k) = cand.select {
-        let sel = Selection::k_best(&xtr, &ytr, d0, ds.n_classes(), k);
-        xtr = sel.apply(&xtr);
-        xte = sel.apply(&xte);
-        d = sel.len();
-    }
-    let scaler = StandardScaler::fit(&xtr, d);
-    scaler.transform(&mut xtr);
-    if let Some(k) = smote_k {
-        let name = |c: usize| ds.classes.get(c).map_or(c.to_string(), |e| e.to_string());
-        (xtr, ytr) = smote(&xtr, &ytr, d, k, derive_seed(seed, 7), &name)?;
-    }
-    let opts = models::FitOptions {
-        calibrate,
-        seed: derive_seed(seed, 13),
-    };
-    let model = models::fit_with(
-        &cand.model.with_seed(derive_seed(seed, 11)),
-        &xtr,
-        &ytr,
-        d,
-        ds.n_classes(),
-        opts,
-    )?;
-    scaler.transform(&mut xte);
-    Ok(model.predict(&xte, d)?)
-}
-
-/// Inner folds over the training rows, grouped by actor (at most `k`, at least 2 actors).
-fn inner_folds(ds: &Dataset, train: &[usize], k: usize) -> Vec<Fold> {
-    let mut actors: Vec<u8> = train.iter().map(|&i| ds.actor(i).number()).collect();
-    actors.sort_unstable();
-    actors.dedup();
-    let k = k.min(actors.len());
-    if k < 2 {
-        return Vec::new();
-    }
-    (0..k)
-        .map(|f| {
-            let (test, tr): (Vec<usize>, Vec<usize>) = train.iter().partition(|&&i| {
-                actors
-                    .iter()
-                    .position(|&a| a == ds.actor(i).number())
-                    .unwrap_or(0)
-                    % k
-                    == f
-            });
-            Fold { train: tr, test }
-        })
-        .collect()
-}
-
 /// Runs an experiment, reporting events; returns the report (also sent as `Finished`).
 pub fn run(
     ds: &Dataset,
@@ -355,225 +270,6 @@ pub fn run(
         Err(e) => events(JobEvent::Failed(e.to_string())),
     }
     result
-}
-
-/// UAR of pooled-by-fold predictions: the mean over inner folds of each fold's UAR.
-fn mean_inner_uar(ds: &Dataset, inner: &[Fold], preds: &[Vec<usize>]) -> f64 {
-    let uars: Vec<f64> = inner
-        .iter()
-        .zip(preds)
-        .map(|(f, p)| {
-            Confusion::from_predictions(ds.n_classes(), &ds.labels(&f.test), p)
-                .scores()
-                .uar
-        })
-        .collect();
-    uars.iter().sum::<f64>() / uars.len().max(1) as f64
-}
-
-/// The search space of an experiment: selection sizes × models. An ensemble grid is searched
-/// member by member: each member's candidates are scored alone, and the ensemble of the best
-/// members is scored from their averaged inner-fold probabilities (no extra fits).
-struct Search<'a> {
-    selects: Vec<Option<usize>>,
-    /// Candidates fitted and scored on the inner folds.
-    points: Vec<Candidate>,
-    /// For an ensemble: for each member position, the indices into `points` per selection.
-    ensemble: Option<Vec<Vec<Vec<usize>>>>,
-    spec: &'a ExperimentSpec,
-}
-
-impl<'a> Search<'a> {
-    fn new(spec: &'a ExperimentSpec) -> Search<'a> {
-        let selects: Vec<Option<usize>> = if spec.select.is_empty() {
-            vec![None]
-        } else {
-            spec.select.iter().map(|&k| Some(k)).collect()
-        };
-        let members: Option<Vec<Vec<ModelSpec>>> =
-            spec.grid
-                .iter()
-                .try_fold(Vec::<Vec<ModelSpec>>::new(), |mut acc, g| match g {
-                    ModelSpec::Ensemble { members } => {
-                        if acc.is_empty() {
-                            acc = vec![Vec::new(); members.len()];
-                        }
-                        if acc.len() != members.len() {
-                            return None;
-                        }
-                        for (slot, m) in acc.iter_mut().zip(members) {
-                            if !slot.contains(m) {
-                                slot.push(m.clone());
-                            }
-                        }
-                        Some(acc)
-                    }
-                    _ => None,
-                });
-        let mut points = Vec::new();
-        let ensemble = members.map(|members| {
-            members
-                .iter()
-                .map(|slot| {
-                    selects
-                        .iter()
-                        .map(|&select| {
-                            slot.iter()
-                                .map(|m| {
-                                    points.push(Candidate {
-                                        select,
-                                        model: m.clone(),
-                                    });
-                                    points.len() - 1
-                                })
-                                .collect()
-                        })
-                        .collect()
-                })
-                .collect()
-        });
-        if ensemble.is_none() {
-            for &select in &selects {
-                for m in &spec.grid {
-                    points.push(Candidate {
-                        select,
-                        model: m.clone(),
-                    });
-                }
-            }
-        }
-        Search {
-            selects,
-            points,
-            ensemble,
-            spec,
-        }
-    }
-
-    /// Whether there is anything to choose.
-    fn searching(&self) -> bool {
-        self.selects.len() * self.spec.grid.len() > 1
-    }
-
-    /// The candidate to fit without a search.
-    fn only(&self) -> Candidate {
-        Candidate {
-            select: self.selects[0],
-            model: self.spec.grid[0].clone(),
-        }
-    }
-
-    /// Picks the best candidate on the inner folds of `train`; returns it and its inner UAR.
-    #[allow(clippy::too_many_arguments)]
-    fn choose(
-        &self,
-        ds: &Dataset,
-        m: &Matrices,
-        train: &[usize],
-        fold_seed: u64,
-        cancel: &CancelToken,
-        tick: &(dyn Fn(String) + Sync),
-        fold_label: usize,
-    ) -> Result<(Candidate, f64), ExperimentError> {
-        let spec = self.spec;
-        let inner = inner_folds(ds, train, spec.inner_folds.max(2));
-        let calibrate = self.ensemble.is_some();
-        // Per point, per inner fold: the predictions with probabilities.
-        type Preds = Vec<Vec<(usize, Vec<f64>)>>;
-        let results: Result<Vec<Preds>, ExperimentError> = self
-            .points
-            .par_iter()
-            .map(|cand| {
-                let mut per_fold = Vec::new();
-                for (ii, f) in inner.iter().enumerate() {
-                    if cancel.is_cancelled() {
-                        return Err(ExperimentError::Cancelled);
-                    }
-                    per_fold.push(fit_and_predict(
-                        ds,
-                        m,
-                        &f.train,
-                        &f.test,
-                        cand,
-                        spec.smote_k,
-                        derive_seed(fold_seed, 100 + ii as u64),
-                        calibrate,
-                    )?);
-                    tick(format!("fold {fold_label} search {}", cand.model));
-                }
-                Ok(per_fold)
-            })
-            .collect();
-        let results = results?;
-        let labels = |p: &Preds| -> Vec<Vec<usize>> {
-            p.iter().map(|f| f.iter().map(|x| x.0).collect()).collect()
-        };
-        let score = |i: usize| mean_inner_uar(ds, &inner, &labels(&results[i]));
-        let Some(ensemble) = &self.ensemble else {
-            let scores: Vec<f64> = (0..self.points.len()).map(score).collect();
-            let best = crate::util::argmax(&scores);
-            return Ok((self.points[best].clone(), scores[best]));
-        };
-        // Ensemble: the best member per slot for each selection size, then the best size.
-        let mut options: Vec<(Candidate, f64)> = Vec::new();
-        for (si, &select) in self.selects.iter().enumerate() {
-            let best: Vec<usize> = ensemble
-                .iter()
-                .map(|slot| {
-                    let idx = &slot[si];
-                    let s: Vec<f64> = idx.iter().map(|&i| score(i)).collect();
-                    idx[crate::util::argmax(&s)]
-                })
-                .collect();
-            let voted: Vec<Vec<usize>> = (0..inner.len())
-                .map(|f| {
-                    (0..inner[f].test.len())
-                        .map(|r| {
-                            let mut p = vec![0.0; ds.n_classes()];
-                            for &b in &best {
-                                p.iter_mut()
-                                    .zip(&results[b][f][r].1)
-                                    .for_each(|(a, v)| *a += v);
-                            }
-                            crate::util::argmax(&p)
-                        })
-                        .collect()
-                })
-                .collect();
-            let cand = Candidate {
-                select,
-                model: ModelSpec::Ensemble {
-                    members: best.iter().map(|&b| self.points[b].model.clone()).collect(),
-                },
-            };
-            options.push((cand, mean_inner_uar(ds, &inner, &voted)));
-        }
-        let s: Vec<f64> = options.iter().map(|o| o.1).collect();
-        Ok(options.swap_remove(crate::util::argmax(&s)))
-    }
-}
-
-/// The training and test matrices after per-speaker normalisation (none, all clips, or
-/// enrolment clips for the test side).
-fn normalised(ds: &Dataset, spec: &ExperimentSpec) -> (Vec<f64>, Option<Vec<f64>>) {
-    let mut x = ds.x.clone();
-    if !spec.speaker_norm {
-        return (x, None);
-    }
-    let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
-    let enrolled = spec.enrol.map(|n| {
-        let mut e = ds.x.clone();
-        normalise_per_group_enrolled(
-            &mut e,
-            ds.n_features,
-            &groups,
-            n,
-            derive_seed(spec.seed, 17),
-        );
-        e
-    });
-    normalise_per_group(&mut x, ds.n_features, &groups);
-    (x, enrolled)
 }
 
 fn run_inner(
@@ -620,80 +316,24 @@ fn run_inner(
     };
     let so_far = Mutex::new((Confusion::new(ds.n_classes()), 0usize));
 
+    let ctx = FoldContext {
+        ds,
+        spec,
+        m: &m,
+        search: &search,
+        cancel,
+        tick: &tick,
+        so_far: &so_far,
+        events,
+        n_folds: folds.len(),
+    };
     let results: Result<Vec<FoldResult>, ExperimentError> = folds
         .par_iter()
         .enumerate()
-        .map(|(fi, fold)| {
-            let fold_seed = derive_seed(spec.seed, fi as u64);
-            let t0 = Instant::now();
-            let (chosen, inner_uar) = if searching {
-                let (c, u) =
-                    search.choose(ds, &m, &fold.train, fold_seed, cancel, &tick, fi + 1)?;
-                (c, Some(u))
-            } else {
-                (search.only(), None)
-            };
-            if cancel.is_cancelled() {
-                return Err(ExperimentError::Cancelled);
-            }
-            let pred = fit_and_predict(
-                ds,
-                &m,
-                &fold.train,
-                &fold.test,
-                &chosen,
-                spec.smote_k,
-                fold_seed,
-                true,
-            )?;
-            let predictions: Vec<usize> = pred.iter().map(|p| p.0).collect();
-            let confusion =
-                Confusion::from_predictions(ds.n_classes(), &ds.labels(&fold.test), &predictions);
-            tick(format!("fold {} fitted {}", fi + 1, chosen.model));
-            {
-                let mut guard = so_far.lock().unwrap_or_else(|e| e.into_inner());
-                guard.0.merge(&confusion);
-                guard.1 += 1;
-                events(JobEvent::FoldDone {
-                    fold: fi,
-                    of: folds.len(),
-                    confusion_so_far: guard.0.clone(),
-                    scores_so_far: guard.0.scores(),
-                });
-            }
-            Ok(FoldResult {
-                fold: fi,
-                scores: confusion.scores(),
-                chosen: chosen.model,
-                select: chosen.select,
-                inner_uar,
-                test_rows: fold.test.clone(),
-                predictions,
-                probabilities: pred.into_iter().map(|p| p.1).collect(),
-                confusion,
-                fit_seconds: t0.elapsed().as_secs_f64(),
-            })
-        })
+        .map(|(fi, fold)| run_fold(&ctx, fi, fold))
         .collect();
     let folds = results?;
-    let mut pooled = Confusion::new(ds.n_classes());
-    for f in &folds {
-        pooled.merge(&f.confusion);
-    }
-    let mut by_sex = Vec::new();
-    for sex in [Sex::Male, Sex::Female] {
-        let mut c = Confusion::new(ds.n_classes());
-        for f in &folds {
-            for (&r, &p) in f.test_rows.iter().zip(&f.predictions) {
-                if ds.sex(r) == sex {
-                    c.add(ds.y[r], p);
-                }
-            }
-        }
-        if c.total() > 0 {
-            by_sex.push((sex, c.scores()));
-        }
-    }
+    let (pooled, by_sex) = pool(ds, &folds);
     Ok(Report {
         spec: spec.clone(),
         classes: ds.classes.clone(),
@@ -705,6 +345,105 @@ fn run_inner(
         seconds: start.elapsed().as_secs_f64(),
         normalisation: spec.normalisation(),
     })
+}
+
+/// What every outer fold of a run shares.
+struct FoldContext<'a> {
+    ds: &'a Dataset,
+    spec: &'a ExperimentSpec,
+    m: &'a Matrices<'a>,
+    search: &'a Search<'a>,
+    cancel: &'a CancelToken,
+    tick: &'a (dyn Fn(String) + Sync),
+    /// The pooled matrix and folds finished so far, sent as each fold ends.
+    so_far: &'a Mutex<(Confusion, usize)>,
+    events: &'a (dyn Fn(JobEvent) + Sync),
+    n_folds: usize,
+}
+
+/// One outer fold: the search on its training rows (when there is one), the chosen
+/// candidate fitted on all of them, its test predictions, and the pooled matrix so far.
+fn run_fold(ctx: &FoldContext, fi: usize, fold: &Fold) -> Result<FoldResult, ExperimentError> {
+    let ds = ctx.ds;
+    let fold_seed = derive_seed(ctx.spec.seed, fi as u64);
+    let t0 = Instant::now();
+    let (chosen, inner_uar) = if ctx.search.searching() {
+        let (c, u) = ctx.search.choose(
+            ds,
+            ctx.m,
+            &fold.train,
+            fold_seed,
+            ctx.cancel,
+            ctx.tick,
+            fi + 1,
+        )?;
+        (c, Some(u))
+    } else {
+        (ctx.search.only(), None)
+    };
+    if ctx.cancel.is_cancelled() {
+        return Err(ExperimentError::Cancelled);
+    }
+    let pred = fit_and_predict(
+        ds,
+        ctx.m,
+        &fold.train,
+        &fold.test,
+        &chosen,
+        ctx.spec.smote_k,
+        fold_seed,
+        true,
+    )?;
+    let predictions: Vec<usize> = pred.iter().map(|p| p.0).collect();
+    let confusion =
+        Confusion::from_predictions(ds.n_classes(), &ds.labels(&fold.test), &predictions);
+    (ctx.tick)(format!("fold {} fitted {}", fi + 1, chosen.model));
+    {
+        let mut guard = ctx.so_far.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0.merge(&confusion);
+        guard.1 += 1;
+        (ctx.events)(JobEvent::FoldDone {
+            fold: fi,
+            of: ctx.n_folds,
+            confusion_so_far: guard.0.clone(),
+            scores_so_far: guard.0.scores(),
+        });
+    }
+    Ok(FoldResult {
+        fold: fi,
+        scores: confusion.scores(),
+        chosen: chosen.model,
+        select: chosen.select,
+        inner_uar,
+        test_rows: fold.test.clone(),
+        predictions,
+        probabilities: pred.into_iter().map(|p| p.1).collect(),
+        confusion,
+        fit_seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// The pooled confusion matrix of all folds and its breakdown by sex.
+fn pool(ds: &Dataset, folds: &[FoldResult]) -> (Confusion, Vec<(Sex, Scores)>) {
+    let mut pooled = Confusion::new(ds.n_classes());
+    for f in folds {
+        pooled.merge(&f.confusion);
+    }
+    let mut by_sex = Vec::new();
+    for sex in [Sex::Male, Sex::Female] {
+        let mut c = Confusion::new(ds.n_classes());
+        for f in folds {
+            for (&r, &p) in f.test_rows.iter().zip(&f.predictions) {
+                if ds.sex(r) == sex {
+                    c.add(ds.y[r], p);
+                }
+            }
+        }
+        if c.total() > 0 {
+            by_sex.push((sex, c.scores()));
+        }
+    }
+    (pooled, by_sex)
 }
 
 /// McNemar and paired fold tests between two reports over the same folds.

@@ -2,6 +2,7 @@
 
 pub mod dataset;
 pub mod experiment;
+pub mod fit;
 pub mod forest;
 pub mod grid;
 pub mod logreg;
@@ -11,5 +12,6 @@ pub mod persist;
 pub mod profile;
 pub mod protocol;
 pub mod scale;
+pub mod search;
 pub mod select;
 pub mod smote;
