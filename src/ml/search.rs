@@ -113,6 +113,9 @@ fn mean_inner_uar(ds: &Dataset, inner: &[Fold], preds: &[Vec<usize>]) -> f64 {
     uars.iter().sum::<f64>() / uars.len().max(1) as f64
 }
 
+/// Per inner fold, the predictions with their probabilities (of one candidate).
+type Preds = Vec<Vec<(usize, Vec<f64>)>>;
+
 /// The search space of an experiment: selection sizes × models. An ensemble grid is searched
 /// member by member: each member's candidates are scored alone, and the ensemble of the best
 /// members is scored from their averaged inner-fold probabilities (no extra fits).
@@ -220,8 +223,6 @@ impl<'a> Search<'a> {
         let spec = self.spec;
         let inner = inner_folds(ds, train, spec.inner_folds.max(2));
         let calibrate = self.ensemble.is_some();
-        // Per point, per inner fold: the predictions with probabilities.
-        type Preds = Vec<Vec<(usize, Vec<f64>)>>;
         let results: Result<Vec<Preds>, ExperimentError> = self
             .points
             .par_iter()
@@ -266,7 +267,7 @@ impl<'a> Search<'a> {
         ds: &Dataset,
         inner: &[Fold],
         ensemble: &[Vec<Vec<usize>>],
-        results: &[Vec<Vec<(usize, Vec<f64>)>>],
+        results: &[Preds],
         score: &dyn Fn(usize) -> f64,
     ) -> (Candidate, f64) {
         let mut options: Vec<(Candidate, f64)> = Vec::new();
