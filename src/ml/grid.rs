@@ -57,56 +57,75 @@ pub fn default_spec(family: &str) -> Result<ModelSpec, String> {
     })
 }
 
-fn set(spec: &ModelSpec, key: &str, value: &str) -> Result<ModelSpec, String> {
-    let bad = || format!("'{key}={value}' does not apply to {}", spec.family());
-    let num = |v: &str| {
-        v.parse::<f64>()
-            .map_err(|_| format!("'{v}' is not a number (in {key})"))
-    };
-    let int = |v: &str| {
-        v.parse::<usize>()
-            .map_err(|_| format!("'{v}' is not a whole number (in {key})"))
-    };
-    let mut s = spec.clone();
-    match (&mut s, key) {
-        (ModelSpec::Svm { c, .. }, "c") => *c = num(value)?,
+/// `value` as a number, or why not (naming the key).
+fn num(key: &str, v: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .map_err(|_| format!("'{v}' is not a number (in {key})"))
+}
+
+/// `value` as a whole number, or why not (naming the key).
+fn int(key: &str, v: &str) -> Result<usize, String> {
+    v.parse::<usize>()
+        .map_err(|_| format!("'{v}' is not a whole number (in {key})"))
+}
+
+/// One of `choices` by name.
+fn pick<T: Copy>(value: &str, choices: &[(&str, T)]) -> Option<T> {
+    choices.iter().find(|(n, _)| *n == value).map(|(_, t)| *t)
+}
+
+/// `spec` with `key` set to `value`; `Ok(None)` when the key is not the family's.
+fn set_svm_knn(s: &mut ModelSpec, key: &str, value: &str) -> Result<Option<()>, String> {
+    match (s, key) {
+        (ModelSpec::Svm { c, .. }, "c") => *c = num(key, value)?,
         (ModelSpec::Svm { gamma, .. }, "gamma") => {
             *gamma = if value == "scale" {
                 Gamma::Scale
             } else {
-                Gamma::Value(num(value)?)
+                Gamma::Value(num(key, value)?)
             }
         }
         (ModelSpec::Svm { kernel, .. }, "kernel") => {
-            *kernel = match value {
-                "rbf" => Kernel::Rbf,
-                "linear" => Kernel::Linear,
-                _ => return Err(bad()),
-            }
+            let Some(v) = pick(value, &[("rbf", Kernel::Rbf), ("linear", Kernel::Linear)]) else {
+                return Ok(None);
+            };
+            *kernel = v
         }
-        (ModelSpec::Knn { k, .. }, "k") => *k = int(value)?,
+        (ModelSpec::Knn { k, .. }, "k") => *k = int(key, value)?,
         (ModelSpec::Knn { weights, .. }, "weights") => {
-            *weights = match value {
-                "uniform" => Weights::Uniform,
-                "distance" => Weights::Distance,
-                _ => return Err(bad()),
-            }
+            let all = [
+                ("uniform", Weights::Uniform),
+                ("distance", Weights::Distance),
+            ];
+            let Some(v) = pick(value, &all) else {
+                return Ok(None);
+            };
+            *weights = v
         }
         (ModelSpec::Knn { metric, .. }, "metric") => {
-            *metric = match value {
-                "euclidean" => Metric::Euclidean,
-                "manhattan" => Metric::Manhattan,
-                _ => return Err(bad()),
-            }
+            let all = [
+                ("euclidean", Metric::Euclidean),
+                ("manhattan", Metric::Manhattan),
+            ];
+            let Some(v) = pick(value, &all) else {
+                return Ok(None);
+            };
+            *metric = v
         }
-        (ModelSpec::RandomForest { trees, .. }, "trees") => {
-            *trees = int(value)?.min(u16::MAX as usize) as u16
-        }
+        _ => return Ok(None),
+    }
+    Ok(Some(()))
+}
+
+/// As [`set_svm_knn`] for the forest and logistic regression.
+fn set_forest_logreg(s: &mut ModelSpec, key: &str, value: &str) -> Result<Option<()>, String> {
+    let small = |v: usize| v.min(u16::MAX as usize) as u16;
+    match (s, key) {
+        (ModelSpec::RandomForest { trees, .. }, "trees") => *trees = small(int(key, value)?),
         (ModelSpec::RandomForest { max_depth, .. }, "depth") => {
-            *max_depth = if value == "none" {
-                None
-            } else {
-                Some(int(value)?.min(u16::MAX as usize) as u16)
+            *max_depth = match value {
+                "none" => None,
+                v => Some(small(int(key, v)?)),
             }
         }
         (
@@ -114,21 +133,21 @@ fn set(spec: &ModelSpec, key: &str, value: &str) -> Result<ModelSpec, String> {
                 min_samples_split, ..
             },
             "split",
-        ) => *min_samples_split = int(value)?,
+        ) => *min_samples_split = int(key, value)?,
         (ModelSpec::RandomForest { max_features, .. }, "features") => {
             *max_features = match value {
                 "sqrt" => MaxFeatures::Sqrt,
                 "all" => MaxFeatures::All,
-                v => MaxFeatures::Count(int(v)?),
+                v => MaxFeatures::Count(int(key, v)?),
             }
         }
-        (ModelSpec::LogisticRegression { alpha }, "alpha") => *alpha = num(value)?,
+        (ModelSpec::LogisticRegression { alpha }, "alpha") => *alpha = num(key, value)?,
         // scikit-learn's C: the inverse of alpha ("inf" or "none": unpenalised).
         (ModelSpec::LogisticRegression { alpha }, "c") => {
             *alpha = match value {
                 "inf" | "none" => 0.0,
                 v => {
-                    let c = num(v)?;
+                    let c = num(key, v)?;
                     if c <= 0.0 {
                         return Err(format!("'{key}={value}': C must be positive"));
                     }
@@ -136,9 +155,23 @@ fn set(spec: &ModelSpec, key: &str, value: &str) -> Result<ModelSpec, String> {
                 }
             }
         }
-        _ => return Err(bad()),
+        _ => return Ok(None),
     }
-    Ok(s)
+    Ok(Some(()))
+}
+
+fn set(spec: &ModelSpec, key: &str, value: &str) -> Result<ModelSpec, String> {
+    let mut s = spec.clone();
+    match set_svm_knn(&mut s, key, value)? {
+        Some(()) => Ok(s),
+        None => match set_forest_logreg(&mut s, key, value)? {
+            Some(()) => Ok(s),
+            None => Err(format!(
+                "'{key}={value}' does not apply to {}",
+                spec.family()
+            )),
+        },
+    }
 }
 
 /// Every combination of the `key=v1,v2,…` settings applied to the family's default. For

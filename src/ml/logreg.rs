@@ -181,6 +181,74 @@ fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
+/// L-BFGS's two-loop recursion: the search direction −H·g from the stored pairs.
+fn two_loop(s_hist: &[Vec<f64>], y_hist: &[Vec<f64>], rho: &[f64], g: &[f64]) -> Vec<f64> {
+    let mut q = g.to_vec();
+    let m = s_hist.len();
+    let mut alpha = vec![0.0; m];
+    for i in (0..m).rev() {
+        alpha[i] = rho[i] * dot_f64(&s_hist[i], &q);
+        axpy_f64(-alpha[i], &y_hist[i], &mut q);
+    }
+    let gamma = if m > 0 {
+        let yy = dot_f64(&y_hist[m - 1], &y_hist[m - 1]);
+        1.0 / (rho[m - 1] * yy)
+    } else {
+        1.0 / max_abs(g).max(1.0)
+    };
+    q.iter_mut().for_each(|v| *v *= gamma);
+    for i in 0..m {
+        let beta = rho[i] * dot_f64(&y_hist[i], &q);
+        axpy_f64(alpha[i] - beta, &s_hist[i], &mut q);
+    }
+    q.iter().map(|v| -v).collect()
+}
+
+/// The data and penalty the objective is evaluated on.
+struct Problem<'a> {
+    x: &'a [f64],
+    y: &'a [usize],
+    d: usize,
+    k: usize,
+    l2: f64,
+}
+
+/// Backtracking line search from `w` along `dir` with the Armijo condition (quadratic
+/// interpolation, at most 50 tries): leaves the new point and gradient in `w_new`/`g_new`,
+/// returns the new objective and the tries taken.
+fn line_search(
+    p: &Problem,
+    w: &[f64],
+    dir: &[f64],
+    f: f64,
+    slope: f64,
+    w_new: &mut [f64],
+    g_new: &mut [f64],
+) -> (f64, usize) {
+    let mut step = 1.0;
+    let mut tries = 0;
+    loop {
+        for ((o, a), b) in w_new.iter_mut().zip(w).zip(dir) {
+            *o = a + step * b;
+        }
+        let f_new = objective(p.x, p.y, p.d, p.k, p.l2, w_new, g_new);
+        if f_new.is_finite() && f_new <= f + 1e-4 * step * slope {
+            return (f_new, tries);
+        }
+        tries += 1;
+        if tries >= 50 {
+            return (f_new, tries);
+        }
+        let denom = 2.0 * (f_new - f - step * slope);
+        let next = if f_new.is_finite() && denom > 0.0 {
+            -slope * step * step / denom
+        } else {
+            step * 0.5
+        };
+        step = next.clamp(step * 0.1, step * 0.5);
+    }
+}
+
 /// Fits on row-major `x` (`d` columns), labels `y` in `0..k`.
 pub fn fit(x: &[f64], y: &[usize], d: usize, k: usize, opts: &LbfgsOptions) -> LogisticModel {
     let n = y.len().max(1);
@@ -201,26 +269,7 @@ pub fn fit(x: &[f64], y: &[usize], d: usize, k: usize, opts: &LbfgsOptions) -> L
     let mut w_new = vec![0.0; p];
     let mut g_new = vec![0.0; p];
     while !converged && iterations < opts.max_iter {
-        // Two-loop recursion: dir = −H·g.
-        let mut q = g.clone();
-        let m = s_hist.len();
-        let mut alpha = vec![0.0; m];
-        for i in (0..m).rev() {
-            alpha[i] = rho[i] * dot_f64(&s_hist[i], &q);
-            axpy_f64(-alpha[i], &y_hist[i], &mut q);
-        }
-        let gamma = if m > 0 {
-            let yy = dot_f64(&y_hist[m - 1], &y_hist[m - 1]);
-            1.0 / (rho[m - 1] * yy)
-        } else {
-            1.0 / max_abs(&g).max(1.0)
-        };
-        q.iter_mut().for_each(|v| *v *= gamma);
-        for i in 0..m {
-            let beta = rho[i] * dot_f64(&y_hist[i], &q);
-            axpy_f64(alpha[i] - beta, &s_hist[i], &mut q);
-        }
-        let dir: Vec<f64> = q.iter().map(|v| -v).collect();
+        let dir = two_loop(&s_hist, &y_hist, &rho, &g);
         let mut slope = dot_f64(&g, &dir);
         let dir = if slope >= 0.0 {
             // Not a descent direction (numerical trouble): restart from steepest descent.
@@ -234,30 +283,8 @@ pub fn fit(x: &[f64], y: &[usize], d: usize, k: usize, opts: &LbfgsOptions) -> L
         } else {
             dir
         };
-        // Backtracking line search with the Armijo condition (quadratic interpolation).
-        let mut step = 1.0;
-        let mut f_new;
-        let mut tries = 0;
-        loop {
-            for ((o, a), b) in w_new.iter_mut().zip(&w).zip(&dir) {
-                *o = a + step * b;
-            }
-            f_new = objective(x, y, d, k, l2, &w_new, &mut g_new);
-            if f_new.is_finite() && f_new <= f + 1e-4 * step * slope {
-                break;
-            }
-            tries += 1;
-            if tries >= 50 {
-                break;
-            }
-            let denom = 2.0 * (f_new - f - step * slope);
-            let next = if f_new.is_finite() && denom > 0.0 {
-                -slope * step * step / denom
-            } else {
-                step * 0.5
-            };
-            step = next.clamp(step * 0.1, step * 0.5);
-        }
+        let problem = Problem { x, y, d, k, l2 };
+        let (f_new, tries) = line_search(&problem, &w, &dir, f, slope, &mut w_new, &mut g_new);
         iterations += 1;
         if tries >= 50 {
             break;

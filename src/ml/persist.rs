@@ -101,6 +101,33 @@ pub enum PersistError {
     Dimension { got: usize, want: usize },
 }
 
+/// The (selection, model) pair chosen most often across the outer folds; the earliest in
+/// fold order on ties (the grid's first without folds).
+fn most_chosen(
+    spec: &ExperimentSpec,
+    report: &Report,
+) -> Result<(Option<usize>, ModelSpec), PersistError> {
+    let mut tally: Vec<((Option<usize>, ModelSpec), usize)> = Vec::new();
+    for f in &report.folds {
+        let key = (f.select, f.chosen.clone());
+        match tally.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((key, 1)),
+        }
+    }
+    let best = tally.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    tally
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(k, _)| k)
+        .or_else(|| {
+            spec.grid
+                .first()
+                .map(|g| (spec.select.first().copied(), g.clone()))
+        })
+        .ok_or_else(|| PersistError::Train("empty grid".into()))
+}
+
 /// Fits the final model on every clip with the experiment's pipeline. With a grid, the
 /// hyperparameters chosen most often across the outer folds are used (first in grid order on
 /// ties).
@@ -111,27 +138,7 @@ pub fn train_final(
     report: &Report,
     corpus: &Corpus,
 ) -> Result<SavedModel, PersistError> {
-    // The (selection, model) pair chosen most often across the outer folds; the earliest in
-    // fold order on ties.
-    let mut tally: Vec<((Option<usize>, ModelSpec), usize)> = Vec::new();
-    for f in &report.folds {
-        let key = (f.select, f.chosen.clone());
-        match tally.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => tally.push((key, 1)),
-        }
-    }
-    let best = tally.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let (select, chosen) = tally
-        .into_iter()
-        .find(|(_, n)| *n == best)
-        .map(|(k, _)| k)
-        .or_else(|| {
-            spec.grid
-                .first()
-                .map(|g| (spec.select.first().copied(), g.clone()))
-        })
-        .ok_or_else(|| PersistError::Train("empty grid".into()))?;
+    let (select, chosen) = most_chosen(spec, report)?;
     let d = ds.n_features;
     let mut x = ds.x.clone();
     if spec.speaker_norm {
@@ -191,6 +198,87 @@ fn finite(x: &[f64]) -> bool {
     x.iter().all(|v| v.is_finite())
 }
 
+/// A k-NN model's stored training set against `d` features and `k` classes.
+fn check_knn(
+    neighbours: usize,
+    x: &[f64],
+    y: &[usize],
+    dk: usize,
+    d: usize,
+    k: usize,
+) -> Result<(), String> {
+    if dk != d {
+        return Err(format!("model.Knn.d: {dk}, the scaler has {d} features"));
+    }
+    if y.is_empty() || x.len() != y.len() * d {
+        return Err(format!(
+            "model.Knn: {} training values for {} rows × {d} features",
+            x.len(),
+            y.len()
+        ));
+    }
+    if let Some(c) = y.iter().find(|&&c| c >= k) {
+        return Err(format!("model.Knn.y: class {c} of {k}"));
+    }
+    if neighbours == 0 || neighbours > y.len() {
+        return Err(format!(
+            "model.Knn.spec: k = {neighbours} (1 to {})",
+            y.len()
+        ));
+    }
+    if !finite(x) {
+        return Err("model.Knn.x: training values must be finite numbers".into());
+    }
+    Ok(())
+}
+
+/// Every node of every tree: features in range, thresholds finite, children after their
+/// parent (so prediction cannot loop), leaves a finite value per class.
+fn check_forest(f: &super::forest::Forest, d: usize, k: usize) -> Result<(), String> {
+    if f.trees.is_empty() {
+        return Err("model.Forest.trees: none".into());
+    }
+    for (t, tree) in f.trees.iter().enumerate() {
+        let n = tree.nodes.len();
+        if n == 0 {
+            return Err(format!("model.Forest.trees[{t}]: no nodes"));
+        }
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let at = format!("model.Forest.trees[{t}].nodes[{i}]");
+            match node {
+                super::forest::Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    if *feature as usize >= d {
+                        return Err(format!("{at}.feature: {feature} of {d}"));
+                    }
+                    if !threshold.is_finite() {
+                        return Err(format!("{at}.threshold: not a finite number"));
+                    }
+                    for c in [left, right] {
+                        if (*c as usize) <= i || *c as usize >= n {
+                            return Err(format!(
+                                "{at}: child {c} must come after it, within {n} nodes"
+                            ));
+                        }
+                    }
+                }
+                super::forest::Node::Leaf { proba } => {
+                    if proba.len() != k || !proba.iter().all(|p| p.is_finite()) {
+                        return Err(format!(
+                            "{at}.proba: {k} finite values needed, one per class"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The classifier against `d` features and `k` classes, every kind: dimensions consistent,
 /// indices in range, numbers finite, forests acyclic (a child always comes after its parent,
 /// as the builder writes them), so nothing a file holds can make prediction index out of
@@ -234,72 +322,11 @@ fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
             n_classes,
         } => {
             classes("Knn.n_classes", *n_classes)?;
-            if *dk != d {
-                return Err(format!("model.Knn.d: {dk}, the scaler has {d} features"));
-            }
-            if y.is_empty() || x.len() != y.len() * d {
-                return Err(format!(
-                    "model.Knn: {} training values for {} rows × {d} features",
-                    x.len(),
-                    y.len()
-                ));
-            }
-            if let Some(c) = y.iter().find(|&&c| c >= k) {
-                return Err(format!("model.Knn.y: class {c} of {k}"));
-            }
-            if spec.0 == 0 || spec.0 > y.len() {
-                return Err(format!("model.Knn.spec: k = {} (1 to {})", spec.0, y.len()));
-            }
-            if !finite(x) {
-                return Err("model.Knn.x: training values must be finite numbers".into());
-            }
-            Ok(())
+            check_knn(spec.0, x, y, *dk, d, k)
         }
         Model::Forest(f) => {
             classes("Forest.n_classes", f.n_classes)?;
-            if f.trees.is_empty() {
-                return Err("model.Forest.trees: none".into());
-            }
-            for (t, tree) in f.trees.iter().enumerate() {
-                let n = tree.nodes.len();
-                if n == 0 {
-                    return Err(format!("model.Forest.trees[{t}]: no nodes"));
-                }
-                for (i, node) in tree.nodes.iter().enumerate() {
-                    let at = format!("model.Forest.trees[{t}].nodes[{i}]");
-                    match node {
-                        super::forest::Node::Split {
-                            feature,
-                            threshold,
-                            left,
-                            right,
-                        } => {
-                            if *feature as usize >= d {
-                                return Err(format!("{at}.feature: {feature} of {d}"));
-                            }
-                            if !threshold.is_finite() {
-                                return Err(format!("{at}.threshold: not a finite number"));
-                            }
-                            for c in [left, right] {
-                                if (*c as usize) <= i || *c as usize >= n {
-                                    return Err(format!(
-                                        "{at}: child {c} must come after it, within {n} nodes"
-                                    ));
-                                }
-                            }
-                        }
-                        super::forest::Node::Leaf { proba } => {
-                            if proba.len() != k || !proba.iter().all(|p| p.is_finite()) {
-                                return Err(format!(
-                                    "{at}.proba: {} finite values needed, one per class",
-                                    k
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            Ok(())
+            check_forest(f, d, k)
         }
         Model::Nb {
             model: m,

@@ -99,18 +99,7 @@ impl Protocol {
                         actors.len(),
                     ));
                 }
-                // Males round-robin, then females continuing, so folds balance by sex.
-                let mut assign: Vec<(u8, usize)> = Vec::new();
-                let mut next = 0usize;
-                for sex in [Sex::Male, Sex::Female] {
-                    for &a in actors
-                        .iter()
-                        .filter(|&&a| crate::corpus::Actor::new(a).is_some_and(|x| x.sex() == sex))
-                    {
-                        assign.push((a, next % k));
-                        next += 1;
-                    }
-                }
+                let assign = sex_balanced_folds(&actors, *k);
                 let fold = |a: u8| assign.iter().find(|(x, _)| *x == a).map_or(0, |(_, f)| *f);
                 Ok(by_fold(&fold, *k))
             }
@@ -143,40 +132,63 @@ impl Protocol {
             Protocol::Random {
                 test_fraction,
                 seed,
-            } => {
-                let mut rng = ChaCha8Rng::seed_from_u64(*seed);
-                let (mut train, mut test) = (Vec::new(), Vec::new());
-                for c in 0..ds.n_classes() {
-                    let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
-                    idx.shuffle(&mut rng);
-                    let n_test = ((idx.len() as f64) * test_fraction).round() as usize;
-                    test.extend_from_slice(&idx[..n_test.min(idx.len())]);
-                    train.extend_from_slice(&idx[n_test.min(idx.len())..]);
-                }
-                train.sort_unstable();
-                test.sort_unstable();
-                Ok(vec![Fold { train, test }])
-            }
-            Protocol::StratifiedKFold { k, seed } => {
-                let mut rng = ChaCha8Rng::seed_from_u64(*seed);
-                let mut fold_of = vec![0usize; n];
-                for c in 0..ds.n_classes() {
-                    let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
-                    idx.shuffle(&mut rng);
-                    for (j, i) in idx.into_iter().enumerate() {
-                        fold_of[i] = j % k;
-                    }
-                }
-                Ok((0..*k)
-                    .map(|f| {
-                        let (test, train): (Vec<usize>, Vec<usize>) =
-                            (0..n).partition(|&i| fold_of[i] == f);
-                        Fold { train, test }
-                    })
-                    .collect())
-            }
+            } => Ok(vec![stratified_split(ds, *test_fraction, *seed)]),
+            Protocol::StratifiedKFold { k, seed } => Ok(stratified_folds(ds, *k, *seed)),
         }
     }
+}
+
+/// Actors to `k` folds: males round-robin, then females continuing, so folds balance by sex.
+fn sex_balanced_folds(actors: &[u8], k: usize) -> Vec<(u8, usize)> {
+    let mut assign: Vec<(u8, usize)> = Vec::new();
+    let mut next = 0usize;
+    for sex in [Sex::Male, Sex::Female] {
+        for &a in actors
+            .iter()
+            .filter(|&&a| crate::corpus::Actor::new(a).is_some_and(|x| x.sex() == sex))
+        {
+            assign.push((a, next % k));
+            next += 1;
+        }
+    }
+    assign
+}
+
+/// A random train/test split stratified by class (`test_fraction` of each class, seeded).
+fn stratified_split(ds: &Dataset, test_fraction: f64, seed: u64) -> Fold {
+    let n = ds.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for c in 0..ds.n_classes() {
+        let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
+        idx.shuffle(&mut rng);
+        let n_test = ((idx.len() as f64) * test_fraction).round() as usize;
+        test.extend_from_slice(&idx[..n_test.min(idx.len())]);
+        train.extend_from_slice(&idx[n_test.min(idx.len())..]);
+    }
+    train.sort_unstable();
+    test.sort_unstable();
+    Fold { train, test }
+}
+
+/// `k` folds stratified by class (each class shuffled, seeded, dealt round-robin).
+fn stratified_folds(ds: &Dataset, k: usize, seed: u64) -> Vec<Fold> {
+    let n = ds.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut fold_of = vec![0usize; n];
+    for c in 0..ds.n_classes() {
+        let mut idx: Vec<usize> = (0..n).filter(|&i| ds.y[i] == c).collect();
+        idx.shuffle(&mut rng);
+        for (j, i) in idx.into_iter().enumerate() {
+            fold_of[i] = j % k;
+        }
+    }
+    (0..k)
+        .map(|f| {
+            let (test, train): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| fold_of[i] == f);
+            Fold { train, test }
+        })
+        .collect()
 }
 
 impl fmt::Display for Protocol {
