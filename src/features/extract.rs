@@ -156,6 +156,34 @@ impl FeatureCache {
     }
 }
 
+/// One clip's vector: from the cache when it has it (`true`), else computed (and cached).
+fn clip_features(
+    clip: &crate::corpus::Clip,
+    cfg: &FeatureConfig,
+    cache: Option<&FeatureCache>,
+    opts: &LoadOptions,
+    width: usize,
+) -> (Result<Vec<f32>, String>, bool) {
+    let key = cache.and_then(|_| FeatureCache::key(clip));
+    if let (Some(c), Some(k)) = (cache, key)
+        && let Some(values) = c.get(cfg, k, width)
+    {
+        return (Ok(values), true);
+    }
+    let result = clip
+        .load(opts)
+        .map(|audio| summarise(&audio, cfg))
+        .map_err(|e| e.to_string())
+        .inspect(|values| {
+            if let (Some(c), Some(k)) = (cache, key)
+                && let Err(e) = c.put(cfg, k, values)
+            {
+                log::warn!("feature cache: cannot write {}: {e}", c.dir.display());
+            }
+        });
+    (result, false)
+}
+
 /// Extracts the configured features of every clip of `corpus` in parallel.
 ///
 /// `progress(done, total)` is called after each clip (from worker threads). A clip that fails
@@ -186,28 +214,10 @@ pub fn extract_corpus(
             if cancel.is_cancelled() {
                 return None;
             }
-            let key = cache.and_then(|_| FeatureCache::key(clip));
-            let cached = match (cache, key) {
-                (Some(c), Some(k)) => c.get(cfg, k, names.len()),
-                _ => None,
-            };
-            let result = match cached {
-                Some(values) => {
-                    hits.fetch_add(1, Ordering::Relaxed);
-                    Ok(values)
-                }
-                None => clip
-                    .load(&opts)
-                    .map(|audio| summarise(&audio, cfg))
-                    .map_err(|e| e.to_string())
-                    .inspect(|values| {
-                        if let (Some(c), Some(k)) = (cache, key)
-                            && let Err(e) = c.put(cfg, k, values)
-                        {
-                            log::warn!("feature cache: cannot write {}: {e}", c.dir.display());
-                        }
-                    }),
-            };
+            let (result, hit) = clip_features(clip, cfg, cache, &opts, names.len());
+            if hit {
+                hits.fetch_add(1, Ordering::Relaxed);
+            }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             Some(
                 result

@@ -389,6 +389,17 @@ fn prosody(d: &lld::Descriptors, out: &mut summary::Named) {
 }
 
 /// The frame means of the classic features, computed without the full analysis.
+/// Sums of each of `width` columns over row-major rows, in f64 (row order, as numpy adds).
+fn column_sums(values: &[f32], width: usize) -> Vec<f64> {
+    let mut sums = vec![0f64; width];
+    for row in values.chunks_exact(width) {
+        for (m, &v) in sums.iter_mut().zip(row) {
+            *m += f64::from(v);
+        }
+    }
+    sums
+}
+
 fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     let sr = f64::from(audio.sample_rate);
     let params = StftParams {
@@ -420,22 +431,12 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
     });
     let frames = mag.n_frames as f64;
 
-    let mut mel_mean = vec![0f64; cfg.n_mels];
-    for row in mel.chunks_exact(cfg.n_mels) {
-        for (m, &v) in mel_mean.iter_mut().zip(row) {
-            *m += f64::from(v);
-        }
-    }
+    let mel_mean = column_sums(&mel, cfg.n_mels);
 
     // MFCC = DCT of the dB mel spectrogram. The DCT is linear, so the frame mean of the MFCC
     // is the DCT of the frame mean of the dB mel spectrogram: one transform per clip.
     let db = power_to_db(&mel, 1e-10, Some(80.0));
-    let mut db_mean = vec![0f64; cfg.n_mels];
-    for row in db.chunks_exact(cfg.n_mels) {
-        for (m, &v) in db_mean.iter_mut().zip(row) {
-            *m += f64::from(v);
-        }
-    }
+    let db_mean = column_sums(&db, cfg.n_mels);
     let dct = spectral::dct_ortho_cached(cfg.n_mfcc, cfg.n_mels);
     let mfcc_mean: Vec<f64> = dct
         .iter()
@@ -449,12 +450,7 @@ fn classic_means(audio: &Audio, cfg: &FeatureConfig) -> Vec<f32> {
         Tuning::Estimate => peaks.as_ref().map_or(0.0, spectral::TuningPeaks::estimate),
     };
     let chroma = chroma_stft(&mag, sr, cfg.n_fft, tuning);
-    let mut chroma_mean = [0f64; 12];
-    for c in &chroma {
-        for (m, &v) in chroma_mean.iter_mut().zip(c) {
-            *m += f64::from(v);
-        }
-    }
+    let chroma_mean = column_sums(chroma.as_flattened(), 12);
 
     let mut out: Vec<f32> = Vec::with_capacity(cfg.n_mfcc + 12 + cfg.n_mels + 7);
     out.extend(mfcc_mean.iter().map(|v| (v / frames) as f32));

@@ -345,22 +345,14 @@ fn chroma_filterbank_cached(
     fb
 }
 
-/// `librosa.feature.spectral_contrast(S=S, sr=sr)`: fmin 200 Hz, 6 octave bands (+ the rest),
-/// quantile 0.02. Returns frame-major `n_frames × (n_bands + 1)` peak−valley in dB.
-pub fn spectral_contrast(
-    s: &Spectrogram,
-    sr: f64,
-    n_fft: usize,
-    fmin: f64,
-    n_bands: usize,
-    quantile: f64,
-) -> Vec<Vec<f64>> {
+/// The bins of each spectral-contrast band as librosa selects them: (start, end, count),
+/// octaves from `fmin`, the first band down to 0 Hz and the last up to Nyquist.
+fn contrast_bands(sr: f64, n_fft: usize, fmin: f64, n_bands: usize) -> Vec<(usize, usize, usize)> {
     let freq = fft_frequencies(sr, n_fft);
     let mut octa = vec![0.0f64; n_bands + 2];
     for (k, o) in octa.iter_mut().enumerate().skip(1) {
         *o = fmin * 2f64.powi(k as i32 - 1);
     }
-    // The bins of each band, as librosa selects them.
     let mut bands: Vec<(usize, usize, usize)> = Vec::with_capacity(n_bands + 1); // (start, end, count)
     for k in 0..=n_bands {
         let (lo, hi) = (octa[k], octa[k + 1]);
@@ -383,6 +375,20 @@ pub fn spectral_contrast(
         let sub_end = if k < n_bands { end - 1 } else { end };
         bands.push((start, sub_end, count));
     }
+    bands
+}
+
+/// `librosa.feature.spectral_contrast(S=S, sr=sr)`: fmin 200 Hz, 6 octave bands (+ the rest),
+/// quantile 0.02. Returns frame-major `n_frames × (n_bands + 1)` peak−valley in dB.
+pub fn spectral_contrast(
+    s: &Spectrogram,
+    sr: f64,
+    n_fft: usize,
+    fmin: f64,
+    n_bands: usize,
+    quantile: f64,
+) -> Vec<Vec<f64>> {
+    let bands = contrast_bands(sr, n_fft, fmin, n_bands);
     let n_rows = n_bands + 1;
     let mut peak = vec![vec![0.0f64; n_rows]; s.n_frames];
     let mut valley = vec![vec![0.0f64; n_rows]; s.n_frames];

@@ -85,6 +85,19 @@ enum Plan {
     Odd(Arc<dyn RealToComplex<f64>>),
 }
 
+/// The windowed frame starting at `start - pad` in the zero-padded signal, sample by sample
+/// (for frames that reach into the padding).
+fn windowed_padded(y: &[f32], window: &[f64], start: usize, pad: usize, out: &mut [f64]) {
+    for (i, slot) in out.iter_mut().enumerate() {
+        let j = (start + i) as isize - pad as isize;
+        *slot = if j >= 0 && (j as usize) < y.len() {
+            f64::from(y[j as usize]) * window[i]
+        } else {
+            0.0
+        };
+    }
+}
+
 impl Stft {
     pub fn new(params: StftParams) -> Self {
         let plan = if params.n_fft.is_multiple_of(2) {
@@ -136,15 +149,6 @@ impl Stft {
         data.truncate(n_frames * n_bins);
         data.resize(n_frames * n_bins, 0.0);
         let window = &self.window;
-        // The windowed frame `t`, sample by sample (frames that reach into the zero padding).
-        let padded = |t: usize, i: usize| -> f64 {
-            let j = (t * hop + i) as isize - pad as isize;
-            if j >= 0 && (j as usize) < y.len() {
-                f64::from(y[j as usize]) * window[i]
-            } else {
-                0.0
-            }
-        };
         // Where frame `t` lies wholly inside the signal, its first sample.
         let inside = |t: usize| -> Option<usize> {
             let start = (t * hop) as isize - pad as isize;
@@ -163,11 +167,7 @@ impl Stft {
                             continue;
                         }
                         Some(s) => super::simd::windowed(&y[s..s + n_fft], window, input),
-                        None => {
-                            for (i, slot) in input.iter_mut().enumerate() {
-                                *slot = padded(t, i);
-                            }
-                        }
+                        None => windowed_padded(y, window, t * hop, pad, input),
                     }
                     fft.transform();
                     fft.magnitudes_exact_below(exact, row);
@@ -181,11 +181,7 @@ impl Stft {
                 for (t, row) in data.chunks_exact_mut(n_bins).enumerate() {
                     match inside(t) {
                         Some(s) => super::simd::windowed(&y[s..s + n_fft], window, &mut input),
-                        None => {
-                            for (i, slot) in input.iter_mut().enumerate() {
-                                *slot = padded(t, i);
-                            }
-                        }
+                        None => windowed_padded(y, window, t * hop, pad, &mut input),
                     }
                     // Lengths come from the plan itself, so processing cannot fail.
                     if fft
