@@ -57,6 +57,41 @@ fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
+/// The `fmt ` chunk whose body starts at `body` and is `len` bytes long: (format tag,
+/// channels, rate, bits per sample, block align); WAVEFORMATEXTENSIBLE gives its real tag
+/// and valid bits.
+fn parse_fmt(
+    bytes: &[u8],
+    body: usize,
+    len: usize,
+) -> Result<(u16, u16, u32, u16, u16), AudioErrorKind> {
+    if len < 16 || body + 16 > bytes.len() {
+        return Err(AudioErrorKind::Malformed(format!(
+            "fmt chunk is {len} bytes, needs at least 16"
+        )));
+    }
+    let mut tag = le_u16(bytes, body);
+    let channels = le_u16(bytes, body + 2);
+    let rate = le_u32(bytes, body + 4);
+    let block_align = le_u16(bytes, body + 12);
+    let mut bits = le_u16(bytes, body + 14);
+    if tag == TAG_EXTENSIBLE {
+        // WAVEFORMATEXTENSIBLE: cbSize(2) validBits(2) mask(4) GUID(16); the
+        // GUID's first two bytes are the real format tag.
+        if len < 40 || body + 40 > bytes.len() {
+            return Err(AudioErrorKind::Malformed(
+                "extensible fmt chunk shorter than 40 bytes".into(),
+            ));
+        }
+        let valid = le_u16(bytes, body + 18);
+        if valid > 0 && valid <= bits {
+            bits = valid;
+        }
+        tag = le_u16(bytes, body + 24);
+    }
+    Ok((tag, channels, rate, bits, block_align))
+}
+
 /// Walks the RIFF chunks of `bytes` and returns the format and the data chunk's position.
 ///
 /// Errors: empty input, not RIFF/WAVE, no `fmt `/`data` chunk, a malformed `fmt ` chunk,
@@ -88,33 +123,7 @@ pub fn read_header(bytes: &[u8]) -> Result<WavHeader, AudioErrorKind> {
         let body = pos + 8;
         chunks.push(String::from_utf8_lossy(id).into_owned());
         match id {
-            b"fmt " => {
-                if len < 16 || body + 16 > bytes.len() {
-                    return Err(AudioErrorKind::Malformed(format!(
-                        "fmt chunk is {len} bytes, needs at least 16"
-                    )));
-                }
-                let mut tag = le_u16(bytes, body);
-                let channels = le_u16(bytes, body + 2);
-                let rate = le_u32(bytes, body + 4);
-                let block_align = le_u16(bytes, body + 12);
-                let mut bits = le_u16(bytes, body + 14);
-                if tag == TAG_EXTENSIBLE {
-                    // WAVEFORMATEXTENSIBLE: cbSize(2) validBits(2) mask(4) GUID(16); the
-                    // GUID's first two bytes are the real format tag.
-                    if len < 40 || body + 40 > bytes.len() {
-                        return Err(AudioErrorKind::Malformed(
-                            "extensible fmt chunk shorter than 40 bytes".into(),
-                        ));
-                    }
-                    let valid = le_u16(bytes, body + 18);
-                    if valid > 0 && valid <= bits {
-                        bits = valid;
-                    }
-                    tag = le_u16(bytes, body + 24);
-                }
-                fmt = Some((tag, channels, rate, bits, block_align));
-            }
+            b"fmt " => fmt = Some(parse_fmt(bytes, body, len)?),
             b"data" => {
                 let (format_tag, channels, sample_rate, bits_per_sample, block_align) = fmt
                     .ok_or_else(|| {
@@ -201,14 +210,7 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
 
     let interleaved: Vec<f32> = match enc {
         SampleEncoding::Float(64) => {
-            let data = &bytes[h.data_offset..h.data_offset + frames * frame_bytes];
-            data.chunks_exact(8)
-                .map(|c| {
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(c);
-                    f64::from_le_bytes(a) as f32
-                })
-                .collect()
+            float64_samples(&bytes[h.data_offset..h.data_offset + frames * frame_bytes])
         }
         // The common case (all of RAVDESS): read 16-bit PCM straight from the data chunk.
         SampleEncoding::Pcm(16) if container == 2 => bytes
@@ -226,20 +228,8 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
             available: interleaved.len() * container,
         });
     }
-    // Integer PCM is always finite and within [-1, 1); only float data can hold NaN,
-    // infinity, or values so large (3e38) that the spectra overflow to NaN.
     if let SampleEncoding::Float(_) = enc {
-        if let Some(i) = interleaved.iter().position(|x| !x.is_finite()) {
-            return Err(AudioErrorKind::NonFinite {
-                frame: i / channels,
-            });
-        }
-        if let Some(i) = interleaved.iter().position(|x| x.abs() > MAX_FLOAT_SAMPLE) {
-            return Err(AudioErrorKind::OutOfRange {
-                frame: i / channels,
-                value: interleaved[i],
-            });
-        }
+        check_float_samples(&interleaved, channels)?;
     }
     let mut interleaved = interleaved;
     interleaved.truncate(frames * channels);
@@ -255,6 +245,32 @@ pub fn decode(bytes: &[u8], opts: &LoadOptions) -> Result<Audio, AudioErrorKind>
         source_channels: h.channels,
         encoding: enc,
     })
+}
+
+/// Little-endian float64 samples (hound lacks them), as f32.
+fn float64_samples(data: &[u8]) -> Vec<f32> {
+    data.as_chunks::<8>()
+        .0
+        .iter()
+        .map(|&c| f64::from_le_bytes(c) as f32)
+        .collect()
+}
+
+/// Integer PCM is always finite and within [-1, 1); only float data can hold NaN,
+/// infinity, or values so large (3e38) that the spectra overflow to NaN.
+fn check_float_samples(interleaved: &[f32], channels: usize) -> Result<(), AudioErrorKind> {
+    if let Some(i) = interleaved.iter().position(|x| !x.is_finite()) {
+        return Err(AudioErrorKind::NonFinite {
+            frame: i / channels,
+        });
+    }
+    if let Some(i) = interleaved.iter().position(|x| x.abs() > MAX_FLOAT_SAMPLE) {
+        return Err(AudioErrorKind::OutOfRange {
+            frame: i / channels,
+            value: interleaved[i],
+        });
+    }
+    Ok(())
 }
 
 fn decode_with_hound(bytes: &[u8], enc: SampleEncoding) -> Result<Vec<f32>, AudioErrorKind> {

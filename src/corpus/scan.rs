@@ -107,19 +107,12 @@ fn actor_folder(path: &Path) -> Option<u8> {
     parent.strip_prefix("actor_")?.parse().ok()
 }
 
-/// Scans `root` recursively. Fails only if `root` itself cannot be read.
-pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
-    let meta = std::fs::metadata(root)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", root.display())))?;
-    if !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotADirectory,
-            format!("{}: not a directory", root.display()),
-        ));
-    }
-
-    let mut problems = Vec::new();
-    let mut ignored = Vec::new();
+/// Every file under `root`: RAVDESS-named candidates; strays and non-files reported.
+fn walk(
+    root: &Path,
+    problems: &mut Vec<Problem>,
+    ignored: &mut Vec<Ignored>,
+) -> Vec<(PathBuf, RavdessId)> {
     let mut candidates: Vec<(PathBuf, RavdessId)> = Vec::new();
     for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = match entry {
@@ -173,8 +166,15 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
             }),
         }
     }
+    candidates
+}
 
-    // Group by id; keep the shallowest path (then the first by name) of each clip.
+/// Groups files by id and keeps the shallowest path (then the first by name) of each clip;
+/// the other copies and actor-folder mismatches are reported.
+fn choose_copies(
+    candidates: Vec<(PathBuf, RavdessId)>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(RavdessId, PathBuf)> {
     let mut by_id: BTreeMap<RavdessId, Vec<PathBuf>> = BTreeMap::new();
     for (path, id) in candidates {
         by_id.entry(id).or_default().push(path);
@@ -212,9 +212,12 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
         }
         chosen.push((id, kept));
     }
+    chosen
+}
 
-    // Decode every chosen file in parallel to validate it and learn its duration.
-    let loaded: Vec<Result<Clip, Problem>> = chosen
+/// Decodes every chosen file in parallel to validate it and learn its duration.
+fn validate(chosen: Vec<(RavdessId, PathBuf)>, opts: &LoadOptions) -> Vec<Result<Clip, Problem>> {
+    chosen
         .into_par_iter()
         .map(|(id, path)| match audio::read_wav(&path, opts) {
             Ok(a) => Ok(Clip {
@@ -230,7 +233,25 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
                 kind: ProblemKind::Audio(e.kind),
             }),
         })
-        .collect();
+        .collect()
+}
+
+/// Scans `root` recursively. Fails only if `root` itself cannot be read.
+pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
+    let meta = std::fs::metadata(root)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", root.display())))?;
+    if !meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            format!("{}: not a directory", root.display()),
+        ));
+    }
+
+    let mut problems = Vec::new();
+    let mut ignored = Vec::new();
+    let candidates = walk(root, &mut problems, &mut ignored);
+    let chosen = choose_copies(candidates, &mut problems);
+    let loaded = validate(chosen, opts);
     let mut clips = Vec::with_capacity(loaded.len());
     for r in loaded {
         match r {
