@@ -279,6 +279,40 @@ fn check_forest(f: &super::forest::Forest, d: usize, k: usize) -> Result<(), Str
     Ok(())
 }
 
+/// Naive Bayes: means, variances and priors for each class × `d` features, finite.
+fn check_nb(
+    m: &smartcore::naive_bayes::gaussian::GaussianNB<
+        f64,
+        u32,
+        smartcore::linalg::basic::matrix::DenseMatrix<f64>,
+        Vec<u32>,
+    >,
+    d: usize,
+    k: usize,
+) -> Result<(), String> {
+    let rows = m.theta().len();
+    let ok = rows > 0
+        && rows <= k
+        && m.var().len() == rows
+        && m.class_priors().len() == rows
+        && m.classes().len() == rows
+        && m.classes().iter().all(|&c| (c as usize) < k)
+        && m.theta()
+            .iter()
+            .chain(m.var())
+            .all(|r| r.len() == d && finite(r))
+        && m.var().iter().flatten().all(|&v| v > 0.0)
+        && finite(m.class_priors());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "model.Nb: means, variances and priors must cover each class × {d} \
+             features, variances positive, all finite"
+        ))
+    }
+}
+
 /// The classifier against `d` features and `k` classes, every kind: dimensions consistent,
 /// indices in range, numbers finite, forests acyclic (a child always comes after its parent,
 /// as the builder writes them), so nothing a file holds can make prediction index out of
@@ -333,27 +367,7 @@ fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
             n_classes,
         } => {
             classes("Nb.n_classes", *n_classes)?;
-            let rows = m.theta().len();
-            let ok = rows > 0
-                && rows <= k
-                && m.var().len() == rows
-                && m.class_priors().len() == rows
-                && m.classes().len() == rows
-                && m.classes().iter().all(|&c| (c as usize) < k)
-                && m.theta()
-                    .iter()
-                    .chain(m.var())
-                    .all(|r| r.len() == d && finite(r))
-                && m.var().iter().flatten().all(|&v| v > 0.0)
-                && finite(m.class_priors());
-            if ok {
-                Ok(())
-            } else {
-                Err(format!(
-                    "model.Nb: means, variances and priors must cover each class × {d} \
-                     features, variances positive, all finite"
-                ))
-            }
+            check_nb(m, d, k)
         }
         Model::Majority { priors } => {
             if priors.len() != k || !finite(priors) || priors.iter().any(|&p| p < 0.0) {

@@ -387,6 +387,72 @@ fn params_at(plan: &Plan, seg: usize, t: f32) -> Params {
     }
 }
 
+/// The voice source's fixed shape for a clip: open quotient, period and amplitude
+/// perturbation, spectral tilt (one-pole low-pass coefficient), sample rate.
+struct PulseShape {
+    oq: f32,
+    jitter: f32,
+    shimmer: f32,
+    tilt_a: f32,
+    sr: f32,
+}
+
+/// The glottal pulse generator's state (Rosenberg-style pulses, jittered and shimmered).
+struct Glottis {
+    /// Position in the current glottal period, samples.
+    pos: f32,
+    period: f32,
+    tp: f32,
+    tn: f32,
+    pulse_amp: f32,
+    g_prev: f32,
+    tilt_state: f32,
+}
+
+impl Default for Glottis {
+    fn default() -> Self {
+        Glottis {
+            pos: 0.0,
+            period: 0.0,
+            tp: 1.0,
+            tn: 1.0,
+            pulse_amp: 1.0,
+            g_prev: 0.0,
+            tilt_state: 0.0,
+        }
+    }
+}
+
+impl Glottis {
+    /// One sample at `f0`: the glottal flow and the tilted flow derivative (the source).
+    fn tick(&mut self, s: &PulseShape, f0: f32, rng: &mut ChaCha8Rng) -> (f32, f32) {
+        if self.pos >= self.period {
+            self.pos -= self.period;
+            self.period = (s.sr / f0) * (1.0 + normal(rng, 0.0, s.jitter)).clamp(0.8, 1.2);
+            self.pulse_amp = (1.0 + normal(rng, 0.0, s.shimmer)).clamp(0.3, 1.7);
+            self.tp = (s.oq * self.period * 0.6).max(1.0);
+            self.tn = (s.oq * self.period * 0.4).max(1.0);
+            if self.pos >= self.period {
+                self.pos = 0.0;
+            }
+        }
+        let (pos, tp, tn) = (self.pos, self.tp, self.tn);
+        let g = if pos < tp {
+            0.5 * (1.0 - (PI * pos / tp).cos())
+        } else if pos < tp + tn {
+            (0.5 * PI * (pos - tp) / tn).cos()
+        } else {
+            0.0
+        };
+        self.pos += 1.0;
+        // Flow derivative (includes lip radiation), normalised so its peak is ~π/2.
+        let dg = (g - self.g_prev) * tp * self.pulse_amp;
+        self.g_prev = g;
+        self.tilt_state = (1.0 - s.tilt_a) * dg + s.tilt_a * self.tilt_state;
+        (g, self.tilt_state)
+    }
+}
+
 /// Renders a planned clip to mono samples at [`SAMPLE_RATE`], quantised to the 16-bit grid
 /// (so a clip written by `emoscope synth` reads back bit-identical).
 pub fn render(plan: &Plan) -> Vec<f32> {
@@ -413,13 +479,14 @@ pub fn render(plan: &Plan) -> Vec<f32> {
     // and beyond. A high-passed copy of the source stands in for the higher poles.
     let mut upper = Biquad::default();
     upper.high_pass(3500.0, sr);
-    let mut pos = 0.0f32; // position in the current glottal period, samples
-    let mut period = 0.0f32;
-    let mut tp = 1.0f32;
-    let mut tn = 1.0f32;
-    let mut pulse_amp = 1.0f32;
-    let mut g_prev = 0.0f32;
-    let mut tilt_state = 0.0f32;
+    let mut glottis = Glottis::default();
+    let shape = PulseShape {
+        oq,
+        jitter,
+        shimmer,
+        tilt_a,
+        sr,
+    };
 
     const BLOCK: usize = 48; // parameters update every 1 ms
     let start = (plan.speech_start * sr) as usize;
@@ -458,28 +525,7 @@ pub fn render(plan: &Plan) -> Vec<f32> {
 
         let stop = (i + BLOCK).min(end);
         for o in out[i..stop].iter_mut() {
-            if pos >= period {
-                pos -= period;
-                period = (sr / f0) * (1.0 + normal(&mut rng, 0.0, jitter)).clamp(0.8, 1.2);
-                pulse_amp = (1.0 + normal(&mut rng, 0.0, shimmer)).clamp(0.3, 1.7);
-                tp = (oq * period * 0.6).max(1.0);
-                tn = (oq * period * 0.4).max(1.0);
-                if pos >= period {
-                    pos = 0.0;
-                }
-            }
-            let g = if pos < tp {
-                0.5 * (1.0 - (PI * pos / tp).cos())
-            } else if pos < tp + tn {
-                (0.5 * PI * (pos - tp) / tn).cos()
-            } else {
-                0.0
-            };
-            pos += 1.0;
-            // Flow derivative (includes lip radiation), normalised so its peak is ~π/2.
-            let dg = (g - g_prev) * tp * pulse_amp;
-            g_prev = g;
-            tilt_state = (1.0 - tilt_a) * dg + tilt_a * tilt_state;
+            let (g, tilt_state) = glottis.tick(&shape, f0, &mut rng);
             let noise = rng.random_range(-1.0f32..1.0);
             let aspiration = (prm.asp + breath * prm.voice * (0.25 + g)) * noise * 0.5;
             let source = prm.voice * tilt_state + aspiration;
