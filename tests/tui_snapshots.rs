@@ -429,3 +429,65 @@ fn clicks_land_on_the_scrolled_clip_and_the_wheel_scrolls_lists_and_features() {
     app.update(Action::Home);
     assert_eq!(app.inspect.feature_offset, 0);
 }
+
+/// Rough edges from a real session (issue 16): a mistyped folder keeps the open corpus, Esc
+/// goes back where a clip was opened from and closes the problems panel, a failed
+/// classification does not leave "classifying …" behind, text fields edit like a shell.
+#[test]
+fn a_bad_folder_keeps_the_corpus_and_esc_goes_back_where_it_came_from() {
+    use emoscope::tui::msg::Classified;
+    let mut app = opened();
+    app.update(Action::StartOpen);
+    for c in "/no/such".chars() {
+        app.update(Action::Edit(Edit::Char(c)));
+    }
+    let cmds = app.update(Action::Edit(Edit::Submit));
+    assert!(matches!(
+        cmds.as_slice(),
+        [emoscope::tui::msg::Command::OpenCorpus(_)]
+    ));
+    app.event(AppEvent::CorpusOpened(Err(
+        "/no/such: No such file or directory".into(),
+    )));
+    assert!(
+        app.shared.corpus.is_some(),
+        "the synthetic corpus stays open"
+    );
+    assert_eq!(app.shared.spec, CorpusSpec::default());
+    assert!(app.notice.as_deref().unwrap().contains("No such file"));
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(screen.contains("│01 M"), "{screen}");
+
+    // Problems: p opens, Esc closes.
+    app.update(Action::ToggleProblems);
+    assert!(app.corpus.show_problems);
+    app.update(Action::Back);
+    assert!(!app.corpus.show_problems);
+
+    // A clip opened from the Classify history: Esc returns there, not to Corpus.
+    let id = RavdessId::parse("03-01-05-01-01-01-03").unwrap();
+    app.apply(vec![emoscope::tui::msg::Effect::Inspect(
+        ClipKey::Corpus(id),
+        Pane::Classify,
+    )]);
+    assert_eq!(app.pane, Pane::Inspect);
+    app.update(Action::Back);
+    assert_eq!(app.pane, Pane::Classify);
+
+    // A failed classification: the status no longer says it is classifying.
+    app.status = "classifying x.wav with models/m.ron …".into();
+    app.classify.classifying = true;
+    app.event(AppEvent::Classified(Classified {
+        result: Err("x.wav: not a WAV file".into()),
+        fitted: None,
+    }));
+    assert!(!app.classify.classifying);
+    assert!(!app.status.contains("classifying"), "{}", app.status);
+    assert!(app.notice.as_deref().unwrap().contains("not a WAV"));
+
+    // Ctrl-U clears a text field instead of typing "u".
+    app.update(Action::StartOpen);
+    app.update(Action::Edit(Edit::Char('x')));
+    app.update(Action::Edit(Edit::KillToStart));
+    assert_eq!(app.prompt.as_ref().unwrap().1.text(), "");
+}

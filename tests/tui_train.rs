@@ -435,7 +435,7 @@ fn train_compare_classify_and_sessions() {
     assert!(cmp.mcnemar_p > 0.0 && cmp.mcnemar_p <= 1.0);
     let screen = render(&h.app, 160, 48);
     assert!(
-        screen.contains("McNemar p = ") && screen.contains("paired sign-flip, 4 folds"),
+        screen.contains("McNemar p ") && screen.contains("paired sign-flip, 4 folds"),
         "{screen}"
     );
     both_sizes("compare_two_runs", &h.app);

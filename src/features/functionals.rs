@@ -235,25 +235,37 @@ fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
     Some(x)
 }
 
-/// Appends the [`N_FUNCTIONALS`] functionals of `x` (frames `dt` seconds apart) to `out`;
-/// an empty contour gives zeros, a non-finite result 0.
-pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32>) {
-    let start = out.len();
-    let n = x.len();
-    if n == 0 {
-        out.extend([0f32; N_FUNCTIONALS]);
-        return;
-    }
-    let nf = n as f64;
-    let tpos = |i: usize| {
-        if n > 1 {
-            i as f64 / (n - 1) as f64
-        } else {
-            0.0
-        }
-    };
+/// What one pass over a contour gathers: sums for the moments, extremes with their
+/// positions, and the sums of the regressions over t ∈ [0, 1].
+struct Pass {
+    n: usize,
+    nf: f64,
+    s1: f64,
+    s2: f64,
+    mn: f32,
+    mx: f32,
+    imn: usize,
+    imx: usize,
+    st: f64,
+    stt: f64,
+    sttt: f64,
+    stttt: f64,
+    sx_t: f64,
+    sx_tt: f64,
+    mean: f64,
+}
 
-    // Moments, extremes and regression sums in one pass.
+/// Frame `i`'s time on [0, 1] (0 for a single frame).
+fn tpos(i: usize, n: usize) -> f64 {
+    if n > 1 {
+        i as f64 / (n - 1) as f64
+    } else {
+        0.0
+    }
+}
+
+fn first_pass(x: &[f32]) -> Pass {
+    let n = x.len();
     let (mut s1, mut s2) = (0.0f64, 0.0f64);
     let (mut mn, mut mx, mut imn, mut imx) = (f32::INFINITY, f32::NEG_INFINITY, 0, 0);
     let (mut st, mut stt, mut sttt, mut stttt, mut sx_t, mut sx_tt) =
@@ -270,7 +282,7 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
             mx = v;
             imx = i;
         }
-        let t = tpos(i);
+        let t = tpos(i, n);
         st += t;
         stt += t * t;
         sttt += t * t * t;
@@ -278,7 +290,34 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
         sx_t += v64 * t;
         sx_tt += v64 * t * t;
     }
-    let mean = s1 / nf;
+    let nf = n as f64;
+    Pass {
+        n,
+        nf,
+        s1,
+        s2,
+        mn,
+        mx,
+        imn,
+        imx,
+        st,
+        stt,
+        sttt,
+        stttt,
+        sx_t,
+        sx_tt,
+        mean: s1 / nf,
+    }
+}
+
+/// A value, or 0 when it is not finite.
+fn push(out: &mut Vec<f32>, v: f64) {
+    out.push(if v.is_finite() { v as f32 } else { 0.0 });
+}
+
+/// Mean, RMS, std, skewness, kurtosis, min, max, range and the extremes' relative positions.
+fn push_moments(x: &[f32], p: &Pass, out: &mut Vec<f32>) {
+    let (nf, mean) = (p.nf, p.mean);
     let (mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0);
     for &v in x {
         let d = f64::from(v) - mean;
@@ -288,33 +327,26 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
         m4 += d2 * d2;
     }
     let (m2, m3, m4) = (m2 / nf, m3 / nf, m4 / nf);
-    let sd = m2.sqrt();
     let (skew, kurt) = skew_kurtosis(m2, m3, m4);
-    let range = f64::from(mx) - f64::from(mn);
-    let rel = |i: usize| {
-        if n > 1 {
-            i as f64 / (n - 1) as f64
-        } else {
-            0.0
-        }
-    };
-    let push = |out: &mut Vec<f32>, v: f64| out.push(if v.is_finite() { v as f32 } else { 0.0 });
+    let range = f64::from(p.mx) - f64::from(p.mn);
     for v in [
         mean,
-        (s2 / nf).sqrt(),
-        sd,
+        (p.s2 / nf).sqrt(),
+        m2.sqrt(),
         skew,
         kurt,
-        f64::from(mn),
-        f64::from(mx),
+        f64::from(p.mn),
+        f64::from(p.mx),
         range,
-        rel(imn),
-        rel(imx),
+        tpos(p.imn, p.n),
+        tpos(p.imx, p.n),
     ] {
         push(out, v);
     }
+}
 
-    // Order statistics.
+/// Quartiles, their ranges, percentiles 1 and 99 and their range.
+fn push_order(x: &[f32], scratch: &mut Vec<f32>, out: &mut Vec<f32>) {
     scratch.clear();
     scratch.extend_from_slice(x);
     scratch.sort_unstable_by(f32::total_cmp);
@@ -330,8 +362,22 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     for v in [q1, q2, q3, q2 - q1, q3 - q2, q3 - q1, p1, p99, p99 - p1] {
         push(out, v);
     }
+}
 
-    // Linear and quadratic regression over t ∈ [0, 1].
+/// Linear and quadratic regression over t ∈ [0, 1], with their mean squared errors.
+fn push_regression(x: &[f32], p: &Pass, out: &mut Vec<f32>) {
+    let Pass {
+        nf,
+        s1,
+        st,
+        stt,
+        sttt,
+        stttt,
+        sx_t,
+        sx_tt,
+        mean,
+        ..
+    } = *p;
     let den = nf * stt - st * st;
     let (slope, offset) = if den.abs() > 1e-12 {
         let b = (nf * sx_t - st * s1) / den;
@@ -346,7 +392,7 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     .unwrap_or([0.0, slope, offset]);
     let (mut lerr, mut qerr) = (0.0, 0.0);
     for (i, &v) in x.iter().enumerate() {
-        let t = tpos(i);
+        let t = tpos(i, p.n);
         let v = f64::from(v);
         lerr += (v - (offset + slope * t)).powi(2);
         qerr += (v - (q[0] * t * t + q[1] * t + q[2])).powi(2);
@@ -354,8 +400,11 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     for v in [slope, offset, lerr / nf, q[0], q[1], q[2], qerr / nf] {
         push(out, v);
     }
+}
 
-    // Peaks above the mean.
+/// Peaks above the mean: rate, distance mean and std, mean value, over the mean, range.
+fn push_peaks(x: &[f32], mean: f64, dt: f64, out: &mut Vec<f32>) {
+    let n = x.len();
     let mut peaks: Vec<(usize, f64)> = Vec::new();
     for i in 1..n.saturating_sub(1) {
         let v = f64::from(x[i]);
@@ -363,7 +412,7 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
             peaks.push((i, v));
         }
     }
-    let duration = nf * dt;
+    let duration = n as f64 * dt;
     let dists: Vec<f64> = peaks
         .windows(2)
         .map(|w| (w[1].0 - w[0].0) as f64 * dt)
@@ -384,15 +433,12 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     ] {
         push(out, v);
     }
+}
 
-    // Level times.
-    for l in [0.25, 0.5, 0.75, 0.9] {
-        let thr = f64::from(mn) + l * range;
-        let above = x.iter().filter(|&&v| f64::from(v) > thr).count();
-        push(out, above as f64 / nf);
-    }
-
-    // Shape in time.
+/// Shape in time: rising / falling and left / right curvature shares, the rising and falling
+/// slopes' means and stds.
+fn push_shape(x: &[f32], dt: f64, out: &mut Vec<f32>) {
+    let n = x.len();
     let steps = (n - 1).max(1) as f64;
     let (mut up, mut down) = (Moments::default(), Moments::default());
     for w in x.windows(2) {
@@ -427,8 +473,10 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     ] {
         push(out, v);
     }
+}
 
-    // Segments above the mean.
+/// Segments above the mean: length mean, std, max, min (seconds).
+fn push_segments(x: &[f32], mean: f64, dt: f64, out: &mut Vec<f32>) {
     let mut segs = Vec::new();
     let mut run = 0usize;
     for &v in x {
@@ -452,78 +500,32 @@ pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32
     for v in [sm, ss, smax, smin] {
         push(out, v);
     }
+}
+
+/// Appends the [`N_FUNCTIONALS`] functionals of `x` (frames `dt` seconds apart) to `out`;
+/// an empty contour gives zeros, a non-finite result 0.
+pub fn functionals(x: &[f32], dt: f64, scratch: &mut Vec<f32>, out: &mut Vec<f32>) {
+    let start = out.len();
+    if x.is_empty() {
+        out.extend([0f32; N_FUNCTIONALS]);
+        return;
+    }
+    let p = first_pass(x);
+    push_moments(x, &p, out);
+    push_order(x, scratch, out);
+    push_regression(x, &p, out);
+    push_peaks(x, p.mean, dt, out);
+    // Level times: the share of frames above 25, 50, 75 and 90 % of the range.
+    let range = f64::from(p.mx) - f64::from(p.mn);
+    for l in [0.25, 0.5, 0.75, 0.9] {
+        let thr = f64::from(p.mn) + l * range;
+        let above = x.iter().filter(|&&v| f64::from(v) > thr).count();
+        push(out, above as f64 / p.nf);
+    }
+    push_shape(x, dt, out);
+    push_segments(x, p.mean, dt, out);
     debug_assert_eq!(out.len() - start, N_FUNCTIONALS);
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn named(x: &[f32], dt: f64) -> std::collections::HashMap<&'static str, f32> {
-        let mut out = Vec::new();
-        functionals(x, dt, &mut Vec::new(), &mut out);
-        FUNCTIONALS.iter().copied().zip(out).collect()
-    }
-
-    #[test]
-    fn a_ramp() {
-        let x: Vec<f32> = (0..101).map(|i| i as f32).collect();
-        let f = named(&x, 0.01);
-        assert_eq!(f["mean"], 50.0);
-        assert_eq!(f["median"], 50.0);
-        assert_eq!(f["q1"], 25.0);
-        assert_eq!(f["p01"], 1.0);
-        assert!((f["linreg_slope"] - 100.0).abs() < 1e-3);
-        assert!(f["linreg_offset"].abs() < 1e-3);
-        assert!(f["linreg_err"] < 1e-6);
-        assert!(f["qreg_a"].abs() < 1e-3 && (f["qreg_b"] - 100.0).abs() < 1e-3);
-        assert_eq!(f["rise_time"], 1.0);
-        assert_eq!(f["max_pos"], 1.0);
-        assert!((f["rising_slope_mean"] - 100.0).abs() < 1e-3);
-        assert_eq!(f["uplevel_50"], 0.5f32.min(50.0 / 101.0));
-        assert_eq!(f["peak_rate"], 0.0);
-        assert!((f["seg_len_max"] - 0.5).abs() < 1e-6);
-    }
-
-    #[test]
-    fn a_parabola_and_peaks() {
-        let x: Vec<f32> = (0..=100)
-            .map(|i| {
-                let t = i as f32 / 100.0;
-                3.0 * t * t - 2.0 * t + 1.0
-            })
-            .collect();
-        let f = named(&x, 0.01);
-        assert!((f["qreg_a"] - 3.0).abs() < 1e-3);
-        assert!((f["qreg_b"] + 2.0).abs() < 1e-3);
-        assert!((f["qreg_c"] - 1.0).abs() < 1e-3);
-        assert!(f["qreg_err"] < 1e-8);
-        assert_eq!(f["left_curv_time"], 1.0);
-        // A square-ish wave with period 10 frames: 10 peaks a second at 10 ms frames.
-        let w: Vec<f32> = (0..200)
-            .map(|i| ((i as f32) * std::f32::consts::TAU / 10.0).sin())
-            .collect();
-        let g = named(&w, 0.01);
-        assert!((g["peak_rate"] - 10.0).abs() < 0.6, "{}", g["peak_rate"]);
-        assert!((g["peak_dist_mean"] - 0.1).abs() < 1e-3);
-    }
-
-    #[test]
-    fn empty_and_constant_contours_are_finite() {
-        let f = named(&[], 0.01);
-        assert!(f.values().all(|v| *v == 0.0));
-        let g = named(&[2.0; 7], 0.01);
-        assert!(g.values().all(|v| v.is_finite()));
-        assert_eq!(g["mean"], 2.0);
-        assert_eq!(g["std"], 0.0);
-        assert_eq!(g["linreg_offset"], 2.0);
-    }
-
-    #[test]
-    fn delta_of_a_ramp_is_its_slope() {
-        let x: Vec<f32> = (0..10).map(|i| 2.0 * i as f32).collect();
-        let d = delta2(&x);
-        assert_eq!(d[5], 2.0);
-        assert_eq!(moving_average3(&[0.0, 3.0, 6.0]), vec![1.5, 3.0, 4.5]);
-    }
-}
+mod tests;

@@ -184,24 +184,25 @@ pub fn pyin(y: &[f32], sr: f64, p: &PitchParams) -> Pyin {
     pyin_from(&cmnd(y, sr, p), sr, p)
 }
 
-fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
-    const N_THRESHOLDS: usize = 100;
-    const BOLTZMANN: f64 = 2.0;
-    const BINS_PER_SEMITONE: usize = 10;
-    const MAX_TRANSITION_RATE: f64 = 35.92;
-    const SWITCH_PROB: f64 = 0.01;
-    const NO_TROUGH_PROB: f64 = 0.01;
+/// pYIN's constants, as librosa's defaults.
+const N_THRESHOLDS: usize = 100;
+const BOLTZMANN: f64 = 2.0;
+const BINS_PER_SEMITONE: usize = 10;
+const MAX_TRANSITION_RATE: f64 = 35.92;
+const SWITCH_PROB: f64 = 0.01;
+const NO_TROUGH_PROB: f64 = 0.01;
 
+/// The observation probabilities, frame-major over 2·`n_pitch` states (voiced pitch bins,
+/// then unvoiced), and each frame's voiced probability: every trough of the CMND weighted by
+/// the beta(2, 18) threshold prior and a Boltzmann prior on its rank.
+fn observations(c: &Cmnd, sr: f64, p: &PitchParams, n_pitch: usize) -> (Vec<f64>, Vec<f64>) {
     let n_frames = c.frames.len();
+    let n_states = 2 * n_pitch;
     let thresholds: Vec<f64> = (0..=N_THRESHOLDS)
         .map(|i| i as f64 / N_THRESHOLDS as f64)
         .collect();
     let cdf: Vec<f64> = thresholds.iter().map(|&t| beta_cdf_int(t, 2, 18)).collect();
     let beta_probs: Vec<f64> = cdf.windows(2).map(|w| w[1] - w[0]).collect();
-    let n_pitch = (12.0 * BINS_PER_SEMITONE as f64 * (p.fmax / p.fmin).log2()).floor() as usize + 1;
-    let n_states = 2 * n_pitch;
-
-    // Observation probabilities: frame-major, 2·n_pitch states.
     let mut obs = vec![0.0f64; n_frames * n_states];
     let mut voiced_prob = vec![0.0f64; n_frames];
     // scipy.stats.boltzmann.pmf(k, λ, N) = (1 − e^−λ)·e^(−λk) / (1 − e^(−λN)), from a table
@@ -254,8 +255,15 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
         }
     }
 
-    // Transition: kron(switch 2×2, local triangle band), scored as log(T + tiny) like
-    // librosa, so out-of-band moves cost log(tiny) rather than being impossible.
+    (obs, voiced_prob)
+}
+
+/// The Viterbi transition scores: `log(T + tiny)` of every in-band move into each pitch bin,
+/// laid out by target (`into[j][k]` is the move from i = j − half + k: staying voiced or
+/// unvoiced, switching), and `half`, the band's half width. As librosa: the transition is
+/// kron(switch 2×2, local triangle band), scored as log(T + tiny), so out-of-band moves cost
+/// log(tiny) rather than being impossible.
+fn transitions(sr: f64, p: &PitchParams, n_pitch: usize) -> (Vec<Vec<[f64; 2]>>, usize) {
     let max_semitones = (MAX_TRANSITION_RATE * 12.0 * p.hop as f64 / sr).round() as usize;
     let width = max_semitones * BINS_PER_SEMITONE + 1;
     let half = width / 2;
@@ -271,23 +279,6 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
         [1.0 - SWITCH_PROB, SWITCH_PROB],
         [SWITCH_PROB, 1.0 - SWITCH_PROB],
     ];
-    let log_eps = eps.ln();
-    // ln(obs + tiny): zero observations (most voiced bins) share ln(tiny), and all unvoiced
-    // states of a frame share one value, so only the non-zero voiced bins need a log.
-    let log_obs_row = |t: usize, out: &mut Vec<f64>| {
-        out.clear();
-        let row = &obs[t * n_states..(t + 1) * n_states];
-        out.extend(
-            row[..n_pitch]
-                .iter()
-                .map(|&o| if o == 0.0 { log_eps } else { (o + eps).ln() }),
-        );
-        let unvoiced = (row[n_pitch] + eps).ln();
-        out.extend(std::iter::repeat_n(unvoiced, n_pitch));
-    };
-
-    // log(T + tiny) for every in-band move into j, laid out by target: into[j][k] is the
-    // move from i = j − half + k (staying, switching).
     let into: Vec<Vec<[f64; 2]>> = (0..n_pitch)
         .map(|j| {
             (0..width)
@@ -307,6 +298,30 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
                 .collect()
         })
         .collect();
+    (into, half)
+}
+
+/// The most likely state path (librosa's Viterbi decoding: the first best on ties).
+fn viterbi(obs: &[f64], n_pitch: usize, into: &[Vec<[f64; 2]>], half: usize) -> Vec<usize> {
+    let n_states = 2 * n_pitch;
+    let n_frames = obs.len() / n_states.max(1);
+    let width = 2 * half + 1;
+    let eps = f64::MIN_POSITIVE;
+    let log_eps = eps.ln();
+    // ln(obs + tiny): zero observations (most voiced bins) share ln(tiny), and all unvoiced
+    // states of a frame share one value, so only the non-zero voiced bins need a log.
+    let log_obs_row = |t: usize, out: &mut Vec<f64>| {
+        out.clear();
+        let row = &obs[t * n_states..(t + 1) * n_states];
+        out.extend(
+            row[..n_pitch]
+                .iter()
+                .map(|&o| if o == 0.0 { log_eps } else { (o + eps).ln() }),
+        );
+        let unvoiced = (row[n_pitch] + eps).ln();
+        out.extend(std::iter::repeat_n(unvoiced, n_pitch));
+    };
+
     let mut lo_row = Vec::with_capacity(n_states);
     log_obs_row(0, &mut lo_row);
     let p_init = (1.0 / n_states as f64 + eps).ln();
@@ -365,6 +380,14 @@ fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
             states[t] = usize::from(ptr[(t + 1) * n_states + states[t + 1]]);
         }
     }
+    states
+}
+
+fn pyin_from(c: &Cmnd, sr: f64, p: &PitchParams) -> Pyin {
+    let n_pitch = (12.0 * BINS_PER_SEMITONE as f64 * (p.fmax / p.fmin).log2()).floor() as usize + 1;
+    let (obs, voiced_prob) = observations(c, sr, p, n_pitch);
+    let (into, half) = transitions(sr, p, n_pitch);
+    let states = viterbi(&obs, n_pitch, &into, half);
     let freqs: Vec<f64> = (0..n_pitch)
         .map(|k| p.fmin * 2f64.powf(k as f64 / (12.0 * BINS_PER_SEMITONE as f64)))
         .collect();

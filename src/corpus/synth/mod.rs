@@ -480,13 +480,8 @@ pub fn render(plan: &Plan) -> Vec<f32> {
     let mut upper = Biquad::default();
     upper.high_pass(3500.0, sr);
     let mut glottis = Glottis::default();
-    let shape = PulseShape {
-        oq,
-        jitter,
-        shimmer,
-        tilt_a,
-        sr,
-    };
+    #[rustfmt::skip]
+    let shape = PulseShape { oq, jitter, shimmer, tilt_a, sr };
 
     const BLOCK: usize = 48; // parameters update every 1 ms
     let start = (plan.speech_start * sr) as usize;
@@ -506,7 +501,6 @@ pub fn render(plan: &Plan) -> Vec<f32> {
             prm.fric = 0.0;
             prm.asp = 0.0;
         }
-        let bws = [70.0, 90.0, 130.0, 220.0, 280.0];
         let fr = [
             prm.formants[0] * f1k,
             prm.formants[1] * f2k,
@@ -514,9 +508,7 @@ pub fn render(plan: &Plan) -> Vec<f32> {
             f4,
             f5,
         ];
-        for k in 0..5 {
-            tract[k].tune(fr[k], bws[k], sr);
-        }
+        tune_tract(&mut tract, fr, sr);
         fric.band_pass(prm.fric_hz * v.tract.sqrt(), prm.fric_bw, sr);
         let x = ((t - plan.speech_start) / speech).clamp(0.0, 1.0);
         let db = plan.loud_db + prm.boost_db - 2.0 * x;
@@ -539,10 +531,23 @@ pub fn render(plan: &Plan) -> Vec<f32> {
         }
         i = stop;
     }
-    for s in &mut out {
+    quantise_16bit(&mut out);
+    out
+}
+
+/// The five cascade formants at `fr` Hz with their fixed bandwidths.
+fn tune_tract(tract: &mut [Resonator; 5], fr: [f32; 5], sr: f32) {
+    let bws = [70.0, 90.0, 130.0, 220.0, 280.0];
+    for k in 0..5 {
+        tract[k].tune(fr[k], bws[k], sr);
+    }
+}
+
+/// Rounds samples to the 16-bit grid (so a written clip reads back identical).
+fn quantise_16bit(out: &mut [f32]) {
+    for s in out {
         *s = (*s * 32768.0).round().clamp(-32768.0, 32767.0) / 32768.0;
     }
-    out
 }
 
 /// Renders one clip of the synthetic corpus.

@@ -429,17 +429,17 @@ pub fn verdict(a: &Run, b: &Run, c: Option<&Comparison>) -> Vec<Line<'static>> {
     );
     let headline = if c.mcnemar_p < 0.05 {
         format!(
-            "{first} beats {second}: accuracy {hi:.3} vs {lo:.3}, McNemar p = {}.",
+            "{first} beats {second}: accuracy {hi:.3} vs {lo:.3}, McNemar p {}.",
             p_value(c.mcnemar_p)
         )
     } else {
         format!(
-            "No clear difference between {first} and {second}: accuracy {hi:.3} vs {lo:.3}, McNemar p = {}.",
+            "No clear difference between {first} and {second}: accuracy {hi:.3} vs {lo:.3}, McNemar p {}.",
             p_value(c.mcnemar_p)
         )
     };
     let folds = format!(
-        "Per fold: UAR {:.3} vs {:.3}, p = {} (paired sign-flip, {} folds).",
+        "Per fold: UAR {:.3} vs {:.3}, p {} (paired sign-flip, {} folds).",
         ra.scores.uar,
         rb.scores.uar,
         p_value(c.fold_uar_p),
@@ -448,11 +448,11 @@ pub fn verdict(a: &Run, b: &Run, c: Option<&Comparison>) -> Vec<Line<'static>> {
     vec![Line::from(headline), Line::from(folds)]
 }
 
-/// A p-value to three significant digits (or "< 0.001").
+/// A p-value with its relation: "= 0.042", or "< 0.001".
 fn p_value(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
