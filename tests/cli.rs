@@ -41,6 +41,39 @@ fn scanning_a_missing_folder_fails_with_its_name() {
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("/no/such/dir"), "{err}");
+    assert_eq!(err.matches("/no/such/dir").count(), 1, "named once: {err}");
+}
+
+#[test]
+fn a_folder_without_clips_is_an_error_with_a_hint_and_train_names_its_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "x").unwrap();
+    let out = emoscope(&["scan", tmp.path().to_str().unwrap()]);
+    assert!(!out.status.success(), "an empty scan fails");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no RAVDESS clips found") && err.contains("Actor_XX"),
+        "{err}"
+    );
+    // train without --corpus says it uses the synthetic corpus; --seed is --synth-seed.
+    let out = emoscope(&[
+        "--synth-seed",
+        "7",
+        "train",
+        "--model",
+        "majority",
+        "--protocol",
+        "holdout:1",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("synthetic corpus (--synth-seed 7)"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("corpus synthetic (seed 7)"), "{text}");
+    assert!(text.contains("chance: UAR 0.125"), "{text}");
+    assert!(
+        text.contains("features ") && text.contains("+ training "),
+        "{text}"
+    );
 }
 
 #[test]

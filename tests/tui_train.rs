@@ -122,6 +122,7 @@ impl Harness {
             if let Ok(mut e) = self.rx.recv_timeout(Duration::from_millis(50)) {
                 if let AppEvent::Run(_, RunEvent::Job(JobEvent::Finished(r))) = &mut e {
                     r.seconds = 1.0;
+                    r.extract_seconds = 2.0;
                 }
                 self.feed(e);
             }

@@ -45,8 +45,15 @@ pub struct CorpusArgs {
     /// Default: the built-in synthetic corpus.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
-    /// Seed of the synthetic corpus.
-    #[arg(long, global = true, default_value_t = synth::DEFAULT_SEED)]
+    /// Seed of the synthetic corpus (the corpus used without --corpus). Not the training
+    /// seed: that is `train --train-seed`.
+    #[arg(
+        long = "synth-seed",
+        alias = "seed",
+        global = true,
+        default_value_t = synth::DEFAULT_SEED,
+        value_name = "SEED"
+    )]
     pub seed: u64,
     /// Refuse audio files longer than this (seconds).
     #[arg(long, global = true, default_value_t = 600.0, value_name = "SECONDS")]
@@ -223,6 +230,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "wrote {n} clips to {}", dir.display())?;
         }
         Some(Command::Train(args)) => {
+            if cli.corpus.corpus.is_none() {
+                eprintln!(
+                    "note: no --corpus given: training on the built-in synthetic corpus \
+                     (--synth-seed {})",
+                    cli.corpus.seed
+                );
+            }
             let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
             train::train(&corpus, &args, out)?;
         }
@@ -276,12 +290,21 @@ fn scan(path: Option<PathBuf>, json: bool, args: &CorpusArgs, out: &mut dyn Writ
         Some(path) => CorpusSpec::Directory { path },
         None => args.spec(),
     };
-    let summary = open(&spec, args)?.summary();
+    let corpus = open(&spec, args)?;
+    let summary = corpus.summary();
     if json {
         serde_json::to_writer_pretty(&mut *out, &summary)?;
         writeln!(out)?;
     } else {
         write!(out, "{summary}")?;
+    }
+    if corpus.clips.is_empty() {
+        bail!(
+            "no RAVDESS clips found under {spec} ({} other files): clips are WAV files named \
+             like 03-01-05-01-02-01-12.wav (modality-channel-emotion-intensity-statement-\
+             repetition-actor), usually in Actor_XX folders",
+            corpus.problems.len() + corpus.ignored.len()
+        );
     }
     Ok(())
 }
@@ -336,8 +359,10 @@ fn features(
     Ok(())
 }
 
+/// Opens a corpus; the error names the folder once (the I/O error already does).
 fn open(spec: &CorpusSpec, args: &CorpusArgs) -> Result<Corpus> {
-    Corpus::open(spec, &args.load_options()).with_context(|| format!("cannot open corpus {spec}"))
+    Corpus::open(spec, &args.load_options())
+        .map_err(|e| anyhow::anyhow!("cannot open the corpus: {e}"))
 }
 
 /// Writes synthetic clips to `dir/Actor_XX/`; returns how many.

@@ -171,7 +171,9 @@ pub fn extract_with_progress(
 
 pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Write) -> Result<()> {
     let spec = args.spec()?;
+    let t0 = std::time::Instant::now();
     let table = features_for(corpus, args.preset, args.no_cache)?;
+    let extract_seconds = t0.elapsed().as_secs_f64();
     if let Some(path) = &args.export_features {
         crate::util::write_atomic(path, table.to_csv().as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -226,7 +228,9 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
         }
         _ => {}
     };
-    let report = run(&ds, &spec, &CancelToken::new(), &events)?;
+    let mut report = run(&ds, &spec, &CancelToken::new(), &events)?;
+    report.extract_seconds = extract_seconds;
+    report.corpus = corpus.spec.to_string();
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
@@ -275,6 +279,12 @@ pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<(
     };
     writeln!(
         out,
+        "corpus {}: {} clips",
+        if r.corpus.is_empty() { "?" } else { &r.corpus },
+        r.ids.len()
+    )?;
+    writeln!(
+        out,
         "preset {preset}, protocol {}, {} folds, seed {}",
         r.spec.protocol,
         r.folds.len(),
@@ -295,9 +305,14 @@ pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<(
     )?;
     writeln!(
         out,
-        "accuracy {:.3}  UAR {:.3}  macro-P {:.3}  macro-F1 {:.3}  ({:.1} s)",
-        s.accuracy, s.uar, s.macro_precision, s.macro_f1, r.seconds
+        "accuracy {:.3}  UAR {:.3}  macro-P {:.3}  macro-F1 {:.3}  ({})",
+        s.accuracy,
+        s.uar,
+        s.macro_precision,
+        s.macro_f1,
+        r.timing()
     )?;
+    writeln!(out, "{}", r.chance())?;
     for (sex, sc) in &r.by_sex {
         writeln!(
             out,

@@ -131,13 +131,57 @@ pub struct Report {
     pub pooled: Confusion,
     pub scores: Scores,
     pub by_sex: Vec<(Sex, Scores)>,
+    /// Training time: the folds, searches and fits (not feature extraction).
     pub seconds: f64,
+    /// Feature extraction (or reading the cache) before the experiment, as the caller
+    /// measured it; 0 when unknown.
+    #[serde(default)]
+    pub extract_seconds: f64,
+    /// The corpus the features came from, as the caller named it ("" when unknown).
+    #[serde(default)]
+    pub corpus: String,
     /// [`ExperimentSpec::normalisation`], for readers of the JSON.
     #[serde(default)]
     pub normalisation: String,
 }
 
 impl Report {
+    /// UAR by chance: 1 / classes (also what always predicting one class scores).
+    pub fn chance_uar(&self) -> f64 {
+        1.0 / self.classes.len().max(1) as f64
+    }
+
+    /// Accuracy of always predicting the most frequent class of the evaluated clips.
+    pub fn majority_accuracy(&self) -> f64 {
+        let c = &self.pooled;
+        let rows = (0..c.n).map(|t| (0..c.n).map(|p| c.get(t, p)).sum::<u64>());
+        rows.max().unwrap_or(0) as f64 / c.total().max(1) as f64
+    }
+
+    /// "features 1.2 s + training 3.3 s = 4.5 s" (training alone when extraction is unknown).
+    pub fn timing(&self) -> String {
+        if self.extract_seconds > 0.0 {
+            format!(
+                "features {:.1} s + training {:.1} s = {:.1} s",
+                self.extract_seconds,
+                self.seconds,
+                self.extract_seconds + self.seconds
+            )
+        } else {
+            format!("training {:.1} s", self.seconds)
+        }
+    }
+
+    /// "chance: UAR 0.125 (8 classes), accuracy 0.133 (majority class)".
+    pub fn chance(&self) -> String {
+        format!(
+            "chance: UAR {:.3} ({} classes), accuracy {:.3} (majority class)",
+            self.chance_uar(),
+            self.classes.len(),
+            self.majority_accuracy()
+        )
+    }
+
     /// (row, truth, prediction) over all folds.
     pub fn predictions(&self) -> Vec<(usize, usize, usize)> {
         let mut v: Vec<(usize, usize, usize)> = Vec::new();
@@ -343,6 +387,8 @@ fn run_inner(
         by_sex,
         folds,
         seconds: start.elapsed().as_secs_f64(),
+        extract_seconds: 0.0,
+        corpus: String::new(),
         normalisation: spec.normalisation(),
     })
 }

@@ -180,8 +180,18 @@ impl Executor {
                 let tx = events_tx.lock().unwrap_or_else(|p| p.into_inner());
                 let _ = tx.send(AppEvent::Run(run, RunEvent::Job(e)));
             };
+            let t0 = std::time::Instant::now();
             match work::corpus_dataset(&corpus, preset, &token, &progress) {
                 Ok(ds) => {
+                    // The report says how long extraction took and on which corpus.
+                    let (extracted, name) = (t0.elapsed().as_secs_f64(), corpus.spec.to_string());
+                    let events = |mut e: JobEvent| {
+                        if let JobEvent::Finished(r) = &mut e {
+                            r.extract_seconds = extracted;
+                            r.corpus = name.clone();
+                        }
+                        events(e)
+                    };
                     let _ = crate::ml::experiment::run(&ds, &spec, &token, &events);
                 }
                 Err(_) if token.is_cancelled() => events(JobEvent::Cancelled),

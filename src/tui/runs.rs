@@ -142,7 +142,7 @@ impl Run {
         self.scores = Some(report.scores.clone());
         self.folds = report.folds.len();
         self.folds_done = report.folds.len();
-        self.stage = format!("done in {:.1} s", report.seconds);
+        self.stage = format!("done: {}", report.timing());
         self.report = Some(report);
     }
 

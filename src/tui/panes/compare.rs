@@ -132,7 +132,11 @@ impl ComparePane {
                     .partial_cmp(&score(b, &|s| s.macro_f1))
                     .unwrap_or(Ordering::Equal),
                 SortKey::Seconds => {
-                    let t = |r: &Run| r.report.as_ref().map_or(f64::MAX, |r| r.seconds);
+                    let t = |r: &Run| {
+                        r.report
+                            .as_ref()
+                            .map_or(f64::MAX, |r| r.seconds + r.extract_seconds)
+                    };
                     t(a).partial_cmp(&t(b)).unwrap_or(Ordering::Equal)
                 }
             };
@@ -285,7 +289,7 @@ fn table_row(r: &Run, picked: &[u32], theme: &Theme) -> Row<'static> {
         .report
         .as_ref()
         .map_or(r.state.label().to_string(), |rep| {
-            format!("{:.1}s", rep.seconds)
+            format!("{:.1}s", rep.seconds + rep.extract_seconds)
         });
     Row::new(vec![
         Cell::from(mark).style(theme.key()),

@@ -281,13 +281,24 @@ fn draw_matrix(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
             " (so far)"
         };
         f.render_widget(
-            Paragraph::new(vec![Line::from(vec![
-                Span::styled(format!("acc {:.3}", s.accuracy), theme.title()),
-                Span::raw(format!(
-                    "  UAR {:.3}  macro-F1 {:.3}{partial}",
-                    s.uar, s.macro_f1
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(format!("acc {:.3}", s.accuracy), theme.title()),
+                    Span::raw(format!(
+                        "  UAR {:.3}  macro-F1 {:.3}{partial}",
+                        s.uar, s.macro_f1
+                    )),
+                ]),
+                // Chance beside every UAR: 1 / classes.
+                Line::from(Span::styled(
+                    format!(
+                        "chance: UAR {:.3} (1/{} classes)",
+                        1.0 / classes.len().max(1) as f64,
+                        classes.len()
+                    ),
+                    theme.dim(),
                 )),
-            ])])
+            ])
             .wrap(Wrap { trim: true }),
             rows[1],
         );
@@ -310,6 +321,10 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
     if let Some(r) = &run.report {
+        lines.push(Line::from(Span::styled(
+            format!("majority class: accuracy {:.3}", r.majority_accuracy()),
+            theme.dim(),
+        )));
         for (sex, s) in &r.by_sex {
             lines.push(Line::from(format!(
                 "{sex:<7}acc {:.3}  UAR {:.3}",
