@@ -43,6 +43,19 @@ pub struct UiState {
     pub train_form: Option<TrainFormState>,
     /// Classify pane: the chosen model (a file in models/ or "experiment #N").
     pub classify_model: Option<String>,
+    /// Classify pane: the chosen speaker profile.
+    #[serde(default)]
+    pub classify_profile: Option<PathBuf>,
+    /// Compare pane: the picked runs (ids, at most two), the sort column title and order.
+    #[serde(default)]
+    pub compare_picked: Vec<u32>,
+    #[serde(default)]
+    pub compare_sort: String,
+    #[serde(default)]
+    pub compare_descending: bool,
+    /// Train pane: row percentages instead of counts in the matrix.
+    #[serde(default)]
+    pub train_normalised: bool,
 }
 
 /// The Train pane's form, as plain data.
@@ -182,6 +195,12 @@ impl Session {
                 r.validate()
                     .map_err(|why| format!("experiments[{i}].report.{why}"))?;
             }
+        }
+        if self.ui.compare_picked.len() > 2 {
+            return Err(format!(
+                "ui.compare_picked: {} runs, at most 2 are compared",
+                self.ui.compare_picked.len()
+            ));
         }
         for (i, c) in self.history.iter().enumerate() {
             if c.probabilities.iter().any(|(_, p)| !p.is_finite()) {

@@ -457,6 +457,21 @@ fn train_compare_classify_and_sessions() {
             .all(|r| r.scores.as_ref().unwrap().uar <= best)
     );
 
+    // A session restores Compare's picks and sort, and Train's counts/% choice.
+    h.app.train.normalised = true;
+    let (back, _) = App::from_session(&h.app.session());
+    assert_eq!(back.compare.picked, h.app.compare.picked);
+    assert_eq!(
+        (back.compare.sort, back.compare.descending),
+        (h.app.compare.sort, h.app.compare.descending)
+    );
+    assert!(
+        back.compare.comparison.is_some(),
+        "the paired tests come back"
+    );
+    assert!(back.train.normalised);
+    h.app.train.normalised = false;
+
     // Save the selected run's final model, then classify a clip with it from the Classify pane.
     let model_path = small().0.parent().unwrap().join("models/best.ron");
     h.act(Action::Home);

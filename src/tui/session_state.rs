@@ -3,6 +3,7 @@
 
 use super::app::App;
 use super::msg::{ClipKey, Command, Pane};
+use super::panes::compare::SortKey;
 use super::panes::corpus::{Filters, Focus};
 use super::panes::inspect::InspectView;
 use super::panes::train::TrainFocus;
@@ -57,6 +58,18 @@ impl App {
         app.classify.history = s.history.clone();
         app.classify.history_index = s.history.len().saturating_sub(1);
         app.classify.wanted_model = u.classify_model.clone();
+        app.classify.wanted_profile = u.classify_profile.clone();
+        app.train.normalised = u.train_normalised;
+        let cmp = &mut app.compare;
+        cmp.picked = u.compare_picked.iter().copied().take(2).collect();
+        if let Some(k) = SortKey::ALL
+            .into_iter()
+            .find(|k| k.title() == u.compare_sort)
+        {
+            cmp.sort = k;
+            cmp.descending = u.compare_descending;
+        }
+        cmp.recompare(&app.shared);
         (app, cmds)
     }
 
@@ -88,6 +101,15 @@ impl App {
                 side_by_side: self.inspect.side_by_side,
                 train_form: Some(self.train.form.state()),
                 classify_model: self.classify.chosen_label(&self.shared),
+                classify_profile: self
+                    .classify
+                    .profile()
+                    .map(std::path::Path::to_path_buf)
+                    .or(self.classify.wanted_profile.clone()),
+                compare_picked: self.compare.picked.clone(),
+                compare_sort: self.compare.sort.title().to_string(),
+                compare_descending: self.compare.descending,
+                train_normalised: self.train.normalised,
             },
             experiments: self.shared.runs.iter().map(Run::record).collect(),
             history: self.classify.history.clone(),
