@@ -117,7 +117,15 @@ pub fn classify_file(
             crate::ml::persist::SpeakerNorm::None,
             crate::ml::persist::SpeakerNorm::Profile,
         );
-        let named = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+        // The library's message names CLI flags; in the TUI the keys do the same.
+        let named = |e: &crate::ml::persist::PersistError| match e {
+            crate::ml::persist::PersistError::NeedsSpeakerClips => format!(
+                "{}: the model normalises per speaker — choose a speaker profile (p), or \
+                 enrol one from the history's clips (E)",
+                path.display()
+            ),
+            e => format!("{}: {e}", path.display()),
+        };
         let (emotion, probs) = if recording {
             // A raw recording at the device's rate: resampled and trimmed like `emoscope record`.
             let raw = crate::audio::load(
