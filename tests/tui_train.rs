@@ -232,6 +232,24 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
         tui.scores.accuracy
     );
     assert_eq!(cli["spec"], serde_json::to_value(&tui.spec).unwrap());
+    // Breakdowns: by actor in --json, and the same numbers in the Train pane (g).
+    let by_actor = cli["by_actor"].as_array().unwrap();
+    assert_eq!(by_actor.len(), 5);
+    let tui_rows = tui.breakdown(emoscope::ml::experiment::Facet::Actor);
+    for (j, (group, s, n)) in by_actor.iter().zip(&tui_rows) {
+        assert_eq!(j["group"].as_str().unwrap(), group);
+        assert_eq!(j["uar"].as_f64().unwrap(), s.uar);
+        assert_eq!(j["clips"].as_u64().unwrap() as usize, *n);
+    }
+    assert_eq!(tui_rows.iter().map(|r| r.2).sum::<usize>(), tui.ids.len());
+    assert_eq!(cli["chance_uar"].as_f64().unwrap(), 0.125);
+    h.app.train.focus = TrainFocus::Runs;
+    h.act(Action::CycleBreakdown);
+    let screen = render(&h.app, 120, 40);
+    assert!(screen.contains("by actor") && screen.contains("lowest"), "{screen}");
+    for (group, s, _) in &tui_rows {
+        assert!(screen.contains(&format!("{group:<12}{:>6.3}", s.uar)), "{screen}");
+    }
 }
 
 #[test]

@@ -102,6 +102,44 @@ impl ExperimentSpec {
     }
 }
 
+/// What a report can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Actor,
+    Sex,
+    Intensity,
+    Statement,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 4] = [Facet::Actor, Facet::Sex, Facet::Intensity, Facet::Statement];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Actor => "actor",
+            Facet::Sex => "sex",
+            Facet::Intensity => "intensity",
+            Facet::Statement => "statement",
+        }
+    }
+
+    /// The clip's group: a sort key and its name ("03 (M)", "female", "strong", "dogs").
+    fn of(self, id: &RavdessId) -> (u8, String) {
+        match self {
+            Facet::Actor => {
+                let sex = if id.sex() == Sex::Male { "M" } else { "F" };
+                (
+                    id.actor.number(),
+                    format!("{:02} ({sex})", id.actor.number()),
+                )
+            }
+            Facet::Sex => (u8::from(id.sex() == Sex::Female), id.sex().to_string()),
+            Facet::Intensity => (id.intensity as u8, id.intensity.to_string()),
+            Facet::Statement => (id.statement as u8, id.statement.to_string()),
+        }
+    }
+}
+
 /// One outer fold's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FoldResult {
@@ -146,6 +184,26 @@ pub struct Report {
 }
 
 impl Report {
+    /// Scores of the pooled test predictions split by a facet of the clips (each actor, each
+    /// intensity, each statement, each sex): (group, scores, clips), groups in order.
+    pub fn breakdown(&self, facet: Facet) -> Vec<(String, Scores, usize)> {
+        let mut groups: std::collections::BTreeMap<(u8, String), Confusion> = Default::default();
+        for (row, truth, pred) in self.predictions() {
+            let Some(id) = self.ids.get(row) else {
+                continue;
+            };
+            let key = facet.of(id);
+            groups
+                .entry(key)
+                .or_insert_with(|| Confusion::new(self.classes.len()))
+                .add(truth, pred);
+        }
+        groups
+            .into_iter()
+            .map(|((_, name), c)| (name, c.scores(), c.total() as usize))
+            .collect()
+    }
+
     /// UAR by chance: 1 / classes (also what always predicting one class scores).
     pub fn chance_uar(&self) -> f64 {
         1.0 / self.classes.len().max(1) as f64

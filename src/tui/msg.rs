@@ -287,6 +287,8 @@ pub enum Action {
     CycleScale,
     /// Train: counts ↔ row-normalised matrix, a new run, cancel, re-run.
     ToggleNormalised,
+    /// Train: the finished run's scores by actor → sex → intensity → statement → off.
+    CycleBreakdown,
     NewRun,
     CancelRun,
     Rerun,

@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::KeyCode::Char;
 
 use crate::corpus::{Emotion, RavdessId};
+use crate::ml::experiment::Facet;
 use crate::tui::hits::{Surface, Target};
 use crate::tui::input::Prompt;
 use crate::tui::keys::{ARROWS_HJKL, Binding, ENTER, ESC, SPACE, bind, moves};
@@ -86,6 +87,8 @@ pub struct TrainPane {
     pub cell_clip: usize,
     /// Row-normalised matrix instead of counts.
     pub normalised: bool,
+    /// The finished run's scores shown by this facet of the clips, if any.
+    pub breakdown: Option<Facet>,
 }
 
 impl Default for TrainPane {
@@ -97,6 +100,7 @@ impl Default for TrainPane {
             cell: (0, 0),
             cell_clip: 0,
             normalised: false,
+            breakdown: None,
         }
     }
 }
@@ -297,6 +301,15 @@ impl TrainPane {
             .map(|r| (r.id, r.state.is_active()));
         match (self.focus, action) {
             (_, Action::ToggleNormalised) => self.normalised = !self.normalised,
+            (_, Action::CycleBreakdown) => {
+                let i = self
+                    .breakdown
+                    .and_then(|f| Facet::ALL.iter().position(|&x| x == f));
+                self.breakdown = match i {
+                    None => Some(Facet::ALL[0]),
+                    Some(i) => Facet::ALL.get(i + 1).copied(),
+                };
+            }
             (_, Action::NewRun) => self.focus = TrainFocus::Form,
             (_, Action::ExportModel) => return vec![ask_export(self.selected_run(shared))],
             (_, Action::Clicked(t)) => return self.click(t, shared),

@@ -320,9 +320,14 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     lines.push(Line::from(Span::styled(run.stage.clone(), theme.dim())));
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
-    if let Some(r) = &run.report {
+    if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
+        lines.extend(breakdown_table(r, facet, theme));
+    } else if let Some(r) = &run.report {
         lines.push(Line::from(Span::styled(
-            format!("majority class: accuracy {:.3}", r.majority_accuracy()),
+            format!(
+                "majority class: accuracy {:.3} · g: scores by actor …",
+                r.majority_accuracy()
+            ),
             theme.dim(),
         )));
         for (sex, s) in &r.by_sex {
@@ -349,6 +354,38 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
         lines.push(Line::from(Span::styled("R runs it again", theme.key())));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The run's scores by a facet of the clips, the weakest group marked.
+fn breakdown_table(
+    r: &crate::ml::experiment::Report,
+    facet: crate::ml::experiment::Facet,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let rows = r.breakdown(facet);
+    let worst = rows
+        .iter()
+        .map(|(_, s, _)| s.uar)
+        .fold(f64::INFINITY, f64::min);
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<12}{:>6}{:>7}{:>7}   (g: next)",
+            format!("by {}", facet.name()),
+            "UAR",
+            "acc",
+            "clips"
+        ),
+        theme.title(),
+    ))];
+    for (g, sc, n) in rows {
+        let text = format!("{g:<12}{:>6.3}{:>7.3}{n:>7}", sc.uar, sc.accuracy);
+        lines.push(if sc.uar == worst {
+            Line::from(Span::styled(format!("{text}   lowest"), theme.error()))
+        } else {
+            Line::from(text)
+        });
+    }
+    lines
 }
 
 fn draw_cell_clips(
