@@ -246,9 +246,15 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
     h.app.train.focus = TrainFocus::Runs;
     h.act(Action::CycleBreakdown);
     let screen = render(&h.app, 120, 40);
-    assert!(screen.contains("by actor") && screen.contains("lowest"), "{screen}");
+    assert!(
+        screen.contains("by actor") && screen.contains("lowest"),
+        "{screen}"
+    );
     for (group, s, _) in &tui_rows {
-        assert!(screen.contains(&format!("{group:<12}{:>6.3}", s.uar)), "{screen}");
+        assert!(
+            screen.contains(&format!("{group:<12}{:>6.3}", s.uar)),
+            "{screen}"
+        );
     }
 }
 

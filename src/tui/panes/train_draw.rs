@@ -325,7 +325,7 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     } else if let Some(r) = &run.report {
         lines.push(Line::from(Span::styled(
             format!(
-                "majority class: accuracy {:.3} · g: scores by actor …",
+                "majority class: accuracy {:.3} · g: breakdown",
                 r.majority_accuracy()
             ),
             theme.dim(),
