@@ -212,10 +212,14 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
         tui.spec,
         emoscope::ml::experiment::ExperimentSpec::default()
     );
+    let files = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
         .arg("--corpus")
         .arg(&dir)
-        .args(["train", "--json"])
+        .args(["train", "--json", "--export-confusion"])
+        .arg(files.path().join("cli-confusion.csv"))
+        .arg("--export-predictions")
+        .arg(files.path().join("cli-predictions.csv"))
         .env("EMOSCOPE_CACHE", cache)
         .output()
         .unwrap();
@@ -243,6 +247,25 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
     }
     assert_eq!(tui_rows.iter().map(|r| r.2).sum::<usize>(), tui.ids.len());
     assert_eq!(cli["chance_uar"].as_f64().unwrap(), 0.125);
+    // X exports the same files as the CLI: the matrix and every clip's prediction.
+    h.app.pane = Pane::Train;
+    h.app.train.focus = TrainFocus::Runs;
+    match h.app.update(Action::ExportRun).as_slice() {
+        [Command::ExportRun(_, stem)] => assert!(stem.starts_with("exports"), "{stem:?}"),
+        other => panic!("X asked for {other:?}"),
+    }
+    let written = emoscope::tui::work::export_run(&tui, &files.path().join("tui")).unwrap();
+    assert_eq!(written.len(), 3);
+    let read = |name: &str| std::fs::read_to_string(files.path().join(name)).unwrap();
+    assert_eq!(read("tui-confusion.csv"), read("cli-confusion.csv"));
+    assert_eq!(read("tui-predictions.csv"), read("cli-predictions.csv"));
+    assert_eq!(
+        read("tui-predictions.csv").lines().count(),
+        tui.ids.len() + 1
+    );
+    let json: serde_json::Value = serde_json::from_str(&read("tui.json")).unwrap();
+    assert_eq!(json["scores"], cli["scores"]);
+    assert_eq!(json["by_actor"], cli["by_actor"]);
     h.app.train.focus = TrainFocus::Runs;
     h.act(Action::CycleBreakdown);
     let screen = render(&h.app, 120, 40);

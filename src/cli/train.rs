@@ -65,6 +65,12 @@ pub struct TrainArgs {
     /// Write the fold of every clip (file,fold) as CSV, for peer scripts.
     #[arg(long, value_name = "FILE")]
     pub export_folds: Option<PathBuf>,
+    /// Write the pooled confusion matrix as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub export_confusion: Option<PathBuf>,
+    /// Write every clip's prediction with class probabilities as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub export_predictions: Option<PathBuf>,
     /// Write the feature table used as CSV.
     #[arg(long, value_name = "FILE")]
     pub export_features: Option<PathBuf>,
@@ -92,6 +98,8 @@ impl TrainArgs {
             save: None,
             json: false,
             export_folds: None,
+            export_confusion: None,
+            export_predictions: None,
             export_features: None,
             no_cache: false,
         }
@@ -169,6 +177,56 @@ pub fn extract_with_progress(
     Ok(table)
 }
 
+/// The fold of every clip (file,fold) as CSV, for peer scripts.
+fn export_folds(
+    spec: &ExperimentSpec,
+    ds: &Dataset,
+    table: &FeatureTable,
+    path: &std::path::Path,
+) -> Result<()> {
+    let folds = spec.protocol.clone().with_seed(spec.seed).folds(ds)?;
+    let mut fold_of = vec![0usize; ds.len()];
+    for (f, fold) in folds.iter().enumerate() {
+        for &i in &fold.test {
+            if let Some(slot) = fold_of.get_mut(i) {
+                *slot = f;
+            }
+        }
+    }
+    // RFC 4180 quoting (the csv crate): a path may hold commas, quotes or newlines.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["file", "fold"])?;
+    for (row, fold) in table.rows.iter().zip(&fold_of) {
+        w.write_record([row.location.as_str(), &fold.to_string()])?;
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::util::write_atomic(path, &bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The confusion matrix and the per-clip predictions, when asked for.
+fn write_exports(report: &Report, args: &TrainArgs) -> Result<()> {
+    let exports = [
+        (
+            &args.export_confusion,
+            crate::ml::export::confusion_csv(report),
+        ),
+        (
+            &args.export_predictions,
+            crate::ml::export::predictions_csv(report),
+        ),
+    ];
+    for (path, text) in exports {
+        if let Some(path) = path {
+            let text = text.map_err(anyhow::Error::msg)?;
+            crate::util::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Write) -> Result<()> {
     let spec = args.spec()?;
     let t0 = std::time::Instant::now();
@@ -180,24 +238,7 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
     }
     let ds = Dataset::from_table(&table)?;
     if let Some(path) = &args.export_folds {
-        let folds = spec.protocol.clone().with_seed(spec.seed).folds(&ds)?;
-        let mut fold_of = vec![0usize; ds.len()];
-        for (f, fold) in folds.iter().enumerate() {
-            for &i in &fold.test {
-                if let Some(slot) = fold_of.get_mut(i) {
-                    *slot = f;
-                }
-            }
-        }
-        // RFC 4180 quoting (the csv crate): a path may hold commas, quotes or newlines.
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["file", "fold"])?;
-        for (row, fold) in table.rows.iter().zip(&fold_of) {
-            w.write_record([row.location.as_str(), &fold.to_string()])?;
-        }
-        let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        crate::util::write_atomic(path, &bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        export_folds(&spec, &ds, &table, path)?;
     }
     if !spec.protocol.speaker_independent() {
         eprintln!(
@@ -232,11 +273,16 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
     report.extract_seconds = extract_seconds;
     report.corpus = corpus.spec.to_string();
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &JsonReport::of(&report))?;
+        out.write_all(
+            crate::ml::export::report_json(&report)
+                .map_err(anyhow::Error::msg)?
+                .as_bytes(),
+        )?;
         writeln!(out)?;
     } else {
         print_report(&report, args.preset, out)?;
     }
+    write_exports(&report, args)?;
     if let Some(path) = &args.save {
         let saved = crate::ml::persist::train_final(
             &ds,
@@ -249,53 +295,6 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
         writeln!(out, "saved model to {}", path.display())?;
     }
     Ok(())
-}
-
-/// One group of a breakdown, for the JSON report.
-#[derive(serde::Serialize)]
-struct Group {
-    group: String,
-    clips: usize,
-    accuracy: f64,
-    uar: f64,
-}
-
-/// The report as `--json` prints it: the report itself, then the chance levels and the
-/// breakdowns by actor, intensity and statement (by sex is in the report).
-#[derive(serde::Serialize)]
-struct JsonReport<'a> {
-    #[serde(flatten)]
-    report: &'a Report,
-    chance_uar: f64,
-    majority_accuracy: f64,
-    by_actor: Vec<Group>,
-    by_intensity: Vec<Group>,
-    by_statement: Vec<Group>,
-}
-
-impl JsonReport<'_> {
-    fn of(report: &Report) -> JsonReport<'_> {
-        let groups = |f: Facet| {
-            report
-                .breakdown(f)
-                .into_iter()
-                .map(|(group, s, clips)| Group {
-                    group,
-                    clips,
-                    accuracy: s.accuracy,
-                    uar: s.uar,
-                })
-                .collect()
-        };
-        JsonReport {
-            report,
-            chance_uar: report.chance_uar(),
-            majority_accuracy: report.majority_accuracy(),
-            by_actor: groups(Facet::Actor),
-            by_intensity: groups(Facet::Intensity),
-            by_statement: groups(Facet::Statement),
-        }
-    }
 }
 
 /// "by actor (UAR): 01 (M) 0.412  02 (F) 0.380 …", four groups a line.
@@ -335,6 +334,23 @@ pub fn confusion_table(c: &Confusion, classes: &[crate::corpus::Emotion]) -> Str
         s.push_str(&format!("  {:>6.3}\n", norm[t * c.n + t]));
     }
     s
+}
+
+/// Precision, recall, F1 and support of each class.
+fn class_table(r: &Report, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "class      precision recall  f1     support")?;
+    for (e, c) in r.classes.iter().zip(&r.scores.per_class) {
+        writeln!(
+            out,
+            "{:<10} {:>9.3} {:>6.3} {:>6.3} {:>7}",
+            e.name(),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        )?;
+    }
+    Ok(())
 }
 
 pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<()> {
@@ -393,18 +409,7 @@ pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<(
             writeln!(out, "{line}")?;
         }
     }
-    writeln!(out, "class      precision recall  f1     support")?;
-    for (e, c) in r.classes.iter().zip(&s.per_class) {
-        writeln!(
-            out,
-            "{:<10} {:>9.3} {:>6.3} {:>6.3} {:>7}",
-            e.name(),
-            c.precision,
-            c.recall,
-            c.f1,
-            c.support
-        )?;
-    }
+    class_table(r, out)?;
     write!(out, "{}", confusion_table(&r.pooled, &r.classes))?;
     if r.spec.grid.len() > 1 {
         for f in &r.folds {

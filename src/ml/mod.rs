@@ -2,6 +2,7 @@
 
 pub mod dataset;
 pub mod experiment;
+pub mod export;
 pub mod fit;
 pub mod forest;
 pub mod grid;
@@ -11,6 +12,7 @@ pub mod models;
 pub mod persist;
 pub mod profile;
 pub mod protocol;
+pub mod report;
 pub mod scale;
 pub mod search;
 pub mod select;

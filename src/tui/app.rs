@@ -406,6 +406,12 @@ impl App {
                 Effect::Status("model not saved".into()),
                 Effect::Notice(msg),
             ],
+            AppEvent::Exported(Ok(files)) => {
+                let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
+                log::info!("exported {}", names.join(", "));
+                vec![Effect::Status(format!("exported {}", names.join(", ")))]
+            }
+            AppEvent::Exported(Err(msg)) => vec![Effect::Notice(format!("export failed: {msg}"))],
             AppEvent::Classified(c) => self.classify.on_classified(c),
             AppEvent::Models(files) => {
                 self.classify.on_models(files, s);

@@ -114,6 +114,9 @@ impl Executor {
                     &load,
                 ))
             }),
+            Command::ExportRun(report, stem) => spawn_send(tx, move || {
+                AppEvent::Exported(work::export_run(&report, &stem))
+            }),
             Command::Enrol { name, files, model } => spawn_send(tx, move || {
                 AppEvent::Enrolled(work::enrol(&name, &files, model))
             }),

@@ -123,6 +123,9 @@ pub enum Command {
     SaveSession(PathBuf, Box<crate::session::Session>),
     /// Extract the corpus's classic+contrast features (cached) for z-scores.
     FeatureStats(Corpus),
+    /// Write a finished run's report (JSON), confusion matrix and predictions (CSV) as
+    /// `STEM.json`, `STEM-confusion.csv`, `STEM-predictions.csv`.
+    ExportRun(Arc<Report>, PathBuf),
 }
 
 /// Background work the status line counts, by name.
@@ -216,6 +219,8 @@ pub enum AppEvent {
     Playback(ClipKey, PlayEvent),
     /// A background autosave could not be written (full disk, read-only folder).
     AutosaveFailed(String),
+    /// A run's files were written (or why not).
+    Exported(Result<Vec<PathBuf>, String>),
     /// A key, mouse or resize event from the terminal.
     Input(ratatui::crossterm::event::Event),
 }
@@ -294,6 +299,8 @@ pub enum Action {
     Rerun,
     /// Train and Compare: save the selected experiment's final model to models/.
     ExportModel,
+    /// Train and Compare: write the selected run's report, matrix and predictions to exports/.
+    ExportRun,
     /// Compare: next sort column / reverse the order / pick a run for the side by side.
     Sort,
     ReverseSort,

@@ -241,3 +241,26 @@ pub fn enrol(name: &str, files: &[PathBuf], model: EnrolFor) -> Result<PathBuf, 
     p.save(&path).map_err(|e| e.to_string())?;
     Ok(path)
 }
+
+/// Writes a run's report (the CLI's `--json`), confusion matrix and per-clip predictions
+/// (CSV) beside `stem`, each atomically; returns the files written.
+pub fn export_run(report: &Report, stem: &Path) -> Result<Vec<PathBuf>, String> {
+    use crate::ml::export::{confusion_csv, predictions_csv, report_json};
+    let with = |suffix: &str| {
+        let mut name = stem.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let files = [
+        (with(".json"), report_json(report)?),
+        (with("-confusion.csv"), confusion_csv(report)?),
+        (with("-predictions.csv"), predictions_csv(report)?),
+    ];
+    let mut written = Vec::new();
+    for (path, text) in files {
+        crate::util::write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", crate::util::shown(&path)))?;
+        written.push(path);
+    }
+    Ok(written)
+}

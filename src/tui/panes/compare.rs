@@ -41,6 +41,12 @@ pub const KEYS: &[Binding] = &[
         "save its final model to models/",
         Some("save model"),
     ),
+    bind(
+        &[Char('X')],
+        Action::ExportRun,
+        "export it: report JSON, confusion CSV, predictions CSV to exports/",
+        None,
+    ),
     bind(&[Char('R')], Action::Rerun, "run it again", None),
 ];
 
@@ -211,6 +217,7 @@ impl ComparePane {
                     .collect();
             }
             Action::ExportModel => return vec![super::train::ask_export(selected.as_ref())],
+            Action::ExportRun => return super::train::export_run(selected.as_ref()),
             Action::Rerun => {
                 if let Some(r) = selected.filter(|r| !r.state.is_active()) {
                     return vec![Effect::StartRun(r.preset, r.spec)];

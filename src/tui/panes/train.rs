@@ -62,6 +62,12 @@ pub const KEYS: &[Binding] = &[
         "save the selected run's final model to models/",
         None,
     ),
+    bind(
+        &[Char('X')],
+        Action::ExportRun,
+        "export the run: report JSON, confusion CSV, predictions CSV to exports/",
+        None,
+    ),
     bind(SPACE, Action::Play, "play / stop the selected clip", None),
 ];
 
@@ -122,6 +128,28 @@ pub fn ask_export(run: Option<&Run>) -> Effect {
             r.id
         )),
         None => Effect::Notice("no experiment selected".into()),
+    }
+}
+
+/// Writes a finished run's report, matrix and predictions to `exports/` (the CLI's files).
+pub fn export_run(run: Option<&Run>) -> Vec<Effect> {
+    match run {
+        Some(r) => match &r.report {
+            Some(report) => {
+                let stem = std::path::Path::new("exports").join(format!(
+                    "run{}-{}-{}",
+                    r.id,
+                    r.family(),
+                    r.preset.to_string().replace('+', "-")
+                ));
+                vec![Effect::Run(Command::ExportRun(report.clone(), stem))]
+            }
+            None => vec![Effect::Notice(format!(
+                "run #{} has not finished: there is nothing to export yet",
+                r.id
+            ))],
+        },
+        None => vec![Effect::Notice("no experiment selected".into())],
     }
 }
 
@@ -312,6 +340,7 @@ impl TrainPane {
             }
             (_, Action::NewRun) => self.focus = TrainFocus::Form,
             (_, Action::ExportModel) => return vec![ask_export(self.selected_run(shared))],
+            (_, Action::ExportRun) => return export_run(self.selected_run(shared)),
             (_, Action::Clicked(t)) => return self.click(t, shared),
             (_, Action::Scrolled(Target::Row(s, _) | Target::Over(s), down)) => {
                 self.focus = match s {

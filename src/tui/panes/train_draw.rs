@@ -275,34 +275,46 @@ fn draw_matrix(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
         theme,
     );
     if let Some(s) = &run.scores {
-        let partial = if run.state == RunState::Finished {
-            ""
-        } else {
-            " (so far)"
-        };
-        f.render_widget(
-            Paragraph::new(vec![
-                Line::from(vec![
-                    Span::styled(format!("acc {:.3}", s.accuracy), theme.title()),
-                    Span::raw(format!(
-                        "  UAR {:.3}  macro-F1 {:.3}{partial}",
-                        s.uar, s.macro_f1
-                    )),
-                ]),
-                // Chance beside every UAR: 1 / classes.
-                Line::from(Span::styled(
-                    format!(
-                        "chance: UAR {:.3} (1/{} classes)",
-                        1.0 / classes.len().max(1) as f64,
-                        classes.len()
-                    ),
-                    theme.dim(),
-                )),
-            ])
-            .wrap(Wrap { trim: true }),
-            rows[1],
-        );
+        draw_scores(f, rows[1], run, s, classes.len(), theme);
     }
+}
+
+/// The run's scores (so far) and chance under its matrix.
+fn draw_scores(
+    f: &mut Frame,
+    area: Rect,
+    run: &Run,
+    s: &crate::ml::metrics::Scores,
+    n_classes: usize,
+    theme: &Theme,
+) {
+    let partial = if run.state == RunState::Finished {
+        ""
+    } else {
+        " (so far)"
+    };
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(format!("acc {:.3}", s.accuracy), theme.title()),
+                Span::raw(format!(
+                    "  UAR {:.3}  macro-F1 {:.3}{partial}",
+                    s.uar, s.macro_f1
+                )),
+            ]),
+            // Chance beside every UAR: 1 / classes.
+            Line::from(Span::styled(
+                format!(
+                    "chance: UAR {:.3} (1/{} classes)",
+                    1.0 / n_classes.max(1) as f64,
+                    n_classes
+                ),
+                theme.dim(),
+            )),
+        ])
+        .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, theme: &Theme) {

@@ -1,0 +1,215 @@
+//! What a finished experiment says: the [`Report`] (per-fold results, pooled scores, by
+//! sex, timing, corpus), its breakdowns by a [`Facet`] of the clips, and chance levels.
+
+use serde::{Deserialize, Serialize};
+
+use super::experiment::ExperimentSpec;
+use super::metrics::{Confusion, Scores};
+use super::models::ModelSpec;
+use crate::corpus::{Emotion, RavdessId, Sex};
+
+/// What a report can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Facet {
+    Actor,
+    Sex,
+    Intensity,
+    Statement,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 4] = [Facet::Actor, Facet::Sex, Facet::Intensity, Facet::Statement];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Actor => "actor",
+            Facet::Sex => "sex",
+            Facet::Intensity => "intensity",
+            Facet::Statement => "statement",
+        }
+    }
+
+    /// The clip's group: a sort key and its name ("03 (M)", "female", "strong", "dogs").
+    fn of(self, id: &RavdessId) -> (u8, String) {
+        match self {
+            Facet::Actor => {
+                let sex = if id.sex() == Sex::Male { "M" } else { "F" };
+                (
+                    id.actor.number(),
+                    format!("{:02} ({sex})", id.actor.number()),
+                )
+            }
+            Facet::Sex => (u8::from(id.sex() == Sex::Female), id.sex().to_string()),
+            Facet::Intensity => (id.intensity as u8, id.intensity.to_string()),
+            Facet::Statement => (id.statement as u8, id.statement.to_string()),
+        }
+    }
+}
+
+/// One outer fold's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldResult {
+    pub fold: usize,
+    pub chosen: ModelSpec,
+    /// Columns kept by the selection (None = all).
+    #[serde(default)]
+    pub select: Option<usize>,
+    /// Mean inner-fold UAR of the chosen model (None without a search).
+    pub inner_uar: Option<f64>,
+    pub test_rows: Vec<usize>,
+    pub predictions: Vec<usize>,
+    pub probabilities: Vec<Vec<f64>>,
+    pub confusion: Confusion,
+    pub scores: Scores,
+    pub fit_seconds: f64,
+}
+
+/// The finished experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub spec: ExperimentSpec,
+    pub classes: Vec<Emotion>,
+    pub ids: Vec<RavdessId>,
+    pub folds: Vec<FoldResult>,
+    /// All folds' test predictions pooled.
+    pub pooled: Confusion,
+    pub scores: Scores,
+    pub by_sex: Vec<(Sex, Scores)>,
+    /// Training time: the folds, searches and fits (not feature extraction).
+    pub seconds: f64,
+    /// Feature extraction (or reading the cache) before the experiment, as the caller
+    /// measured it; 0 when unknown.
+    #[serde(default)]
+    pub extract_seconds: f64,
+    /// The corpus the features came from, as the caller named it ("" when unknown).
+    #[serde(default)]
+    pub corpus: String,
+    /// [`ExperimentSpec::normalisation`], for readers of the JSON.
+    #[serde(default)]
+    pub normalisation: String,
+}
+
+impl Report {
+    /// Scores of the pooled test predictions split by a facet of the clips (each actor, each
+    /// intensity, each statement, each sex): (group, scores, clips), groups in order.
+    pub fn breakdown(&self, facet: Facet) -> Vec<(String, Scores, usize)> {
+        let mut groups: std::collections::BTreeMap<(u8, String), Confusion> = Default::default();
+        for (row, truth, pred) in self.predictions() {
+            let Some(id) = self.ids.get(row) else {
+                continue;
+            };
+            let key = facet.of(id);
+            groups
+                .entry(key)
+                .or_insert_with(|| Confusion::new(self.classes.len()))
+                .add(truth, pred);
+        }
+        groups
+            .into_iter()
+            .map(|((_, name), c)| (name, c.scores(), c.total() as usize))
+            .collect()
+    }
+
+    /// UAR by chance: 1 / classes (also what always predicting one class scores).
+    pub fn chance_uar(&self) -> f64 {
+        1.0 / self.classes.len().max(1) as f64
+    }
+
+    /// Accuracy of always predicting the most frequent class of the evaluated clips.
+    pub fn majority_accuracy(&self) -> f64 {
+        let c = &self.pooled;
+        let rows = (0..c.n).map(|t| (0..c.n).map(|p| c.get(t, p)).sum::<u64>());
+        rows.max().unwrap_or(0) as f64 / c.total().max(1) as f64
+    }
+
+    /// "features 1.2 s + training 3.3 s = 4.5 s" (training alone when extraction is unknown).
+    pub fn timing(&self) -> String {
+        if self.extract_seconds > 0.0 {
+            format!(
+                "features {:.1} s + training {:.1} s = {:.1} s",
+                self.extract_seconds,
+                self.seconds,
+                self.extract_seconds + self.seconds
+            )
+        } else {
+            format!("training {:.1} s", self.seconds)
+        }
+    }
+
+    /// "chance: UAR 0.125 (8 classes), accuracy 0.133 (majority class)".
+    pub fn chance(&self) -> String {
+        format!(
+            "chance: UAR {:.3} ({} classes), accuracy {:.3} (majority class)",
+            self.chance_uar(),
+            self.classes.len(),
+            self.majority_accuracy()
+        )
+    }
+
+    /// (row, truth, prediction) over all folds.
+    pub fn predictions(&self) -> Vec<(usize, usize, usize)> {
+        let mut v: Vec<(usize, usize, usize)> = Vec::new();
+        for f in &self.folds {
+            for (&r, &p) in f.test_rows.iter().zip(&f.predictions) {
+                v.push((r, self.truth(r), p));
+            }
+        }
+        v.sort_unstable();
+        v
+    }
+
+    /// Checks a report read back from a file (a session): every matrix `k × k` for its `k`
+    /// classes, every row index within `ids`, every prediction a class, as many predictions
+    /// as test rows. Names the part that is off. (A report only the program wrote passes.)
+    pub fn validate(&self) -> Result<(), String> {
+        let k = self.classes.len();
+        if k == 0 {
+            return Err("classes: none".into());
+        }
+        let matrix = |at: &str, c: &Confusion| {
+            if c.n == k && c.counts.len() == k * k {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{at}: a {n} × {n} matrix of {} counts for {k} classes",
+                    c.counts.len(),
+                    n = c.n
+                ))
+            }
+        };
+        matrix("pooled", &self.pooled)?;
+        for (i, f) in self.folds.iter().enumerate() {
+            matrix(&format!("folds[{i}].confusion"), &f.confusion)?;
+            if f.test_rows.len() != f.predictions.len() {
+                return Err(format!(
+                    "folds[{i}]: {} predictions for {} test rows",
+                    f.predictions.len(),
+                    f.test_rows.len()
+                ));
+            }
+            if let Some(r) = f.test_rows.iter().find(|&&r| r >= self.ids.len()) {
+                return Err(format!(
+                    "folds[{i}].test_rows: row {r} of {} clips",
+                    self.ids.len()
+                ));
+            }
+            if let Some(p) = f.predictions.iter().find(|&&p| p >= k) {
+                return Err(format!("folds[{i}].predictions: class {p} of {k}"));
+            }
+            if let Some(p) = f.probabilities.iter().find(|p| p.len() != k) {
+                return Err(format!(
+                    "folds[{i}].probabilities: {} values for {k} classes",
+                    p.len()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn truth(&self, row: usize) -> usize {
+        self.classes
+            .iter()
+            .position(|&c| c == self.ids[row].emotion)
+            .unwrap_or(0)
+    }
+}
