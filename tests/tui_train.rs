@@ -267,7 +267,11 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
     assert_eq!(json["scores"], cli["scores"]);
     assert_eq!(json["by_actor"], cli["by_actor"]);
     h.app.train.focus = TrainFocus::Runs;
-    h.act(Action::CycleBreakdown);
+    // g through the key table, as a user presses it.
+    let g = ratatui::crossterm::event::Event::Key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Char('g'),
+    ));
+    h.feed(AppEvent::Input(g));
     let screen = render(&h.app, 120, 40);
     assert!(
         screen.contains("by actor") && screen.contains("lowest"),

@@ -68,6 +68,12 @@ pub const KEYS: &[Binding] = &[
         "export the run: report JSON, confusion CSV, predictions CSV to exports/",
         None,
     ),
+    bind(
+        &[Char('g')],
+        Action::CycleBreakdown,
+        "scores by actor → sex → intensity → statement → off (finished run)",
+        Some("breakdown"),
+    ),
     bind(SPACE, Action::Play, "play / stop the selected clip", None),
 ];
 
