@@ -409,7 +409,11 @@ impl App {
             AppEvent::Exported(Ok(files)) => {
                 let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
                 log::info!("exported {}", names.join(", "));
-                vec![Effect::Status(format!("exported {}", names.join(", ")))]
+                // The stem once (the full names are in the Log pane): fits 80 columns.
+                let stem = names.first().map_or("", |n| n.trim_end_matches(".json"));
+                vec![Effect::Status(format!(
+                    "exported {stem} .json -confusion.csv -predictions.csv"
+                ))]
             }
             AppEvent::Exported(Err(msg)) => vec![Effect::Notice(format!("export failed: {msg}"))],
             AppEvent::Classified(c) => self.classify.on_classified(c),

@@ -256,6 +256,9 @@ pub fn export_run(report: &Report, stem: &Path) -> Result<Vec<PathBuf>, String> 
         (with("-confusion.csv"), confusion_csv(report)?),
         (with("-predictions.csv"), predictions_csv(report)?),
     ];
+    if let Some(dir) = stem.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", crate::util::shown(dir)))?;
+    }
     let mut written = Vec::new();
     for (path, text) in files {
         crate::util::write_atomic(&path, text.as_bytes())

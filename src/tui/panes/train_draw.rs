@@ -333,7 +333,14 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
     if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
-        lines.extend(breakdown_table(r, facet, theme));
+        let room = usize::from(inner.height).saturating_sub(lines.len());
+        lines.extend(breakdown_table(
+            r,
+            facet,
+            room,
+            usize::from(inner.width),
+            theme,
+        ));
     } else if let Some(r) = &run.report {
         lines.push(Line::from(Span::styled(
             format!(
@@ -372,9 +379,14 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
 fn breakdown_table(
     r: &crate::ml::experiment::Report,
     facet: crate::ml::experiment::Facet,
+    room: usize,
+    width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let rows = r.breakdown(facet);
+    if rows.len() + 1 > room {
+        return breakdown_compact(&rows, facet, width, theme);
+    }
     let worst = rows
         .iter()
         .map(|(_, s, _)| s.uar)
@@ -396,6 +408,38 @@ fn breakdown_table(
         } else {
             Line::from(text)
         });
+    }
+    lines
+}
+
+/// The breakdown as "01 (M) .266" cells, as many a line as fit (a short box).
+fn breakdown_compact(
+    rows: &[(String, crate::ml::metrics::Scores, usize)],
+    facet: crate::ml::experiment::Facet,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let worst = rows.iter().map(|r| r.1.uar).fold(f64::INFINITY, f64::min);
+    let cell_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0) + 7;
+    let per_line = (width / cell_w).max(1);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("UAR by {} (g: next)", facet.name()),
+        theme.title(),
+    ))];
+    for chunk in rows.chunks(per_line) {
+        let spans: Vec<Span> = chunk
+            .iter()
+            .map(|(g, s, _)| {
+                let text = format!("{g} .{:03}  ", (s.uar * 1000.0).round().min(999.0) as u32);
+                let text = format!("{text:<cell_w$}");
+                if s.uar == worst {
+                    Span::styled(text, theme.error())
+                } else {
+                    Span::raw(text)
+                }
+            })
+            .collect();
+        lines.push(Line::from(spans));
     }
     lines
 }
