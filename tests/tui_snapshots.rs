@@ -458,6 +458,12 @@ fn a_bad_folder_keeps_the_corpus_and_esc_goes_back_where_it_came_from() {
     let screen = render(&app, ColorMode::Mono, 80, 24);
     assert!(screen.contains("│01 M"), "{screen}");
 
+    // A long notice wraps upwards instead of being cut at the edge.
+    app.notice = Some(format!("{} END-OF-NOTICE", "a long explanation ".repeat(8)));
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(screen.contains("END-OF-NOTICE"), "{screen}");
+    app.notice = None;
+
     // Problems: p opens, Esc closes.
     app.update(Action::ToggleProblems);
     assert!(app.corpus.show_problems);

@@ -309,3 +309,38 @@ pub fn features(
     shown.extend(lines.into_iter().skip(first).take(room));
     f.render_widget(Paragraph::new(shown), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_f0(f0: Vec<Option<f64>>) -> ClipAnalysis {
+        ClipAnalysis {
+            id: None,
+            sample_rate: 48_000,
+            duration: 1.0,
+            envelope: Vec::new(),
+            n_frames: f0.len(),
+            spec_db: Vec::new(),
+            spec_bins: 0,
+            spec_max_hz: 5000.0,
+            mel_db: Vec::new(),
+            n_mels: 0,
+            mfcc: Vec::new(),
+            n_mfcc: 0,
+            chroma: Vec::new(),
+            f0,
+            features: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn clips_side_by_side_share_one_pitch_axis() {
+        let angry = with_f0(vec![Some(200.0), None, Some(247.0)]);
+        let neutral = with_f0(vec![Some(110.0), Some(164.0)]);
+        // Both clips together: 10 % beyond the lowest and the highest voiced frame of either.
+        assert_eq!(pitch_range(&[&angry, &neutral]), (99.0, 272.0));
+        assert_eq!(pitch_range(&[&neutral]), (99.0, 181.0));
+        assert_eq!(pitch_range(&[&with_f0(vec![None])]), (50.0, 500.0));
+    }
+}
