@@ -465,6 +465,15 @@ fn train_compare_classify_and_sessions() {
     h.act(Action::Enter);
     assert_eq!(h.app.pane, Pane::Inspect);
     assert_eq!(h.app.inspect.inspected, Some(ClipKey::Corpus(chosen)));
+    // Inspect says what the run predicted for it.
+    let (truth, pred, _) = report.prediction_of(&chosen).unwrap();
+    assert_eq!(pred, report.classes[cell.1]);
+    let verdict = h.app.inspect.verdict.clone().unwrap();
+    assert!(
+        verdict.starts_with(&format!("run #{svm}: {pred} ("))
+            && verdict.ends_with(&format!("truly {truth}")),
+        "{verdict}"
+    );
     h.until(|a| {
         a.inspect
             .views

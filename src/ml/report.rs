@@ -110,6 +110,18 @@ impl Report {
             .collect()
     }
 
+    /// A clip's test prediction: (true class, predicted class, probabilities — empty when
+    /// the report no longer holds them).
+    pub fn prediction_of(&self, id: &RavdessId) -> Option<(Emotion, Emotion, Vec<f64>)> {
+        let row = self.ids.iter().position(|i| i == id)?;
+        self.folds.iter().find_map(|f| {
+            let k = f.test_rows.iter().position(|&r| r == row)?;
+            let pred = *self.classes.get(*f.predictions.get(k)?)?;
+            let probs = f.probabilities.get(k).cloned().unwrap_or_default();
+            Some((id.emotion, pred, probs))
+        })
+    }
+
     /// UAR by chance: 1 / classes (also what always predicting one class scores).
     pub fn chance_uar(&self) -> f64 {
         1.0 / self.classes.len().max(1) as f64

@@ -217,6 +217,7 @@ impl App {
                     let fx = self.inspect.open(key, back, &self.shared);
                     cmds.extend(self.apply(fx));
                 }
+                Effect::Verdict(line) => self.inspect.verdict = Some(line),
                 Effect::TogglePlay(key) => cmds.extend(self.toggle_play(key)),
                 Effect::StartRun(preset, spec) => cmds.extend(self.start_run(preset, spec)),
                 Effect::OpenRun(id) => {

@@ -346,6 +346,8 @@ pub enum Effect {
     Ask(Prompt, String),
     /// Open a clip in the inspector; `back` is where Esc returns to.
     Inspect(ClipKey, Pane),
+    /// The line the inspector shows beside the clip just opened (a run's prediction).
+    Verdict(String),
     /// Play this clip, or stop what plays.
     TogglePlay(Option<ClipKey>),
     /// Start an experiment (also a re-run).

@@ -76,6 +76,8 @@ pub struct InspectPane {
     pub stats: Loadable<Arc<FeatureStats>>,
     /// First line of the feature view shown.
     pub feature_offset: usize,
+    /// When opened from a run's confusion cell: what that run predicted for the clip.
+    pub verdict: Option<String>,
 }
 
 impl Default for InspectPane {
@@ -89,6 +91,7 @@ impl Default for InspectPane {
             scale: FeatureScale::Raw,
             stats: Loadable::Absent,
             feature_offset: 0,
+            verdict: None,
         }
     }
 }
@@ -135,6 +138,7 @@ impl InspectPane {
     pub fn open(&mut self, key: ClipKey, back: Pane, shared: &Shared) -> Vec<Effect> {
         self.inspected = Some(key);
         self.back = back;
+        self.verdict = None;
         self.feature_offset = 0;
         self.refresh(shared)
     }

@@ -299,10 +299,23 @@ impl TrainPane {
             }
             Action::Back => self.focus = TrainFocus::Matrix,
             Action::Enter => {
-                return key
-                    .map(|k| Effect::Inspect(k, Pane::Train))
-                    .into_iter()
-                    .collect();
+                let Some(k) = key else {
+                    return Vec::new();
+                };
+                // Inspect shows what the run predicted for the clip.
+                let verdict = self.selected_run(shared).and_then(|r| {
+                    let (truth, pred, probs) = r.report.as_ref()?.prediction_of(&k.ravdess()?)?;
+                    let p = probs.iter().copied().fold(f64::NAN, f64::max);
+                    let p = if p.is_nan() {
+                        String::new()
+                    } else {
+                        format!(" ({p:.2})")
+                    };
+                    Some(format!("run #{}: {pred}{p}, truly {truth}", r.id))
+                });
+                let mut fx = vec![Effect::Inspect(k, Pane::Train)];
+                fx.extend(verdict.map(Effect::Verdict));
+                return fx;
             }
             Action::Play => return vec![Effect::TogglePlay(key)],
             _ => {}
