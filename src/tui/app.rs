@@ -407,16 +407,7 @@ impl App {
                 Effect::Status("model not saved".into()),
                 Effect::Notice(msg),
             ],
-            AppEvent::Exported(Ok(files)) => {
-                let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
-                log::info!("exported {}", names.join(", "));
-                // The stem once (the full names are in the Log pane): fits 80 columns.
-                let stem = names.first().map_or("", |n| n.trim_end_matches(".json"));
-                vec![Effect::Status(format!(
-                    "exported {stem} .json -confusion.csv -predictions.csv"
-                ))]
-            }
-            AppEvent::Exported(Err(msg)) => vec![Effect::Notice(format!("export failed: {msg}"))],
+            AppEvent::Exported(r) => exported(r),
             AppEvent::Classified(c) => self.classify.on_classified(c),
             AppEvent::Models(files) => {
                 self.classify.on_models(files, s);
@@ -538,5 +529,21 @@ impl App {
             }
         }
         Vec::new()
+    }
+}
+
+/// What the status line says of a run's export.
+fn exported(r: Result<Vec<std::path::PathBuf>, String>) -> Vec<Effect> {
+    match r {
+        Ok(files) => {
+            let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
+            log::info!("exported {}", names.join(", "));
+            // The stem once (the full names are in the Log pane): fits 80 columns.
+            let stem = names.first().map_or("", |n| n.trim_end_matches(".json"));
+            vec![Effect::Status(format!(
+                "exported {stem} .json -confusion.csv -predictions.csv"
+            ))]
+        }
+        Err(msg) => vec![Effect::Notice(format!("export failed: {msg}"))],
     }
 }
