@@ -141,12 +141,13 @@ fn draw_result(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme) {
         return;
     };
     let title = format!(
-        "{} — {}{}",
+        "{} — {}{}{}",
         h.file.file_name().map_or_else(
             || h.file.display().to_string(),
             |n| n.to_string_lossy().into()
         ),
         h.emotion,
+        truth_of(&h.file),
         if lab.classifying {
             " · classifying another …"
         } else {
@@ -182,6 +183,21 @@ fn draw_result(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme) {
         theme.dim(),
     )));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// For a file named like a RAVDESS clip: its true emotion, and a warning for song (the
+/// models are trained on speech clips).
+pub fn truth_of(file: &std::path::Path) -> String {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().to_string());
+    let Some(id) = stem.and_then(|s| crate::corpus::RavdessId::parse(&s).ok()) else {
+        return String::new();
+    };
+    let song = if id.channel == crate::corpus::VocalChannel::Song {
+        " · a song clip: models here learn from speech"
+    } else {
+        ""
+    };
+    format!(" (true: {}){song}", id.emotion)
 }
 
 fn draw_history(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme, hits: &mut HitMap) {
@@ -253,4 +269,17 @@ fn draw_browser(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme, h
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ravdess_name_gives_the_truth_and_song_is_flagged() {
+        let t = |p: &str| truth_of(std::path::Path::new(p));
+        assert_eq!(t("a/03-01-05-01-01-01-03.wav"), " (true: angry)");
+        assert!(t("03-02-03-01-01-01-03.wav").contains("song"));
+        assert_eq!(t("recordings/rec-1.wav"), "");
+    }
 }
