@@ -208,10 +208,7 @@ impl App {
                 Effect::Show(p) => cmds.extend(self.show(p)),
                 Effect::Status(s) => self.status = s,
                 Effect::Notice(n) => self.notice = Some(n),
-                Effect::Ask(p, text) => {
-                    self.corpus.searching = p == Prompt::Search;
-                    self.prompt = Some((p, TextInput::new(text)));
-                }
+                Effect::Ask(p, text) => self.prompt = Some((p, TextInput::new(text))),
                 Effect::Inspect(key, back) => {
                     self.pane = Pane::Inspect;
                     let fx = self.inspect.open(key, back, &self.shared);
@@ -240,7 +237,6 @@ impl App {
             Edit::Submit => {
                 let text = input.text().to_string();
                 self.prompt = None;
-                self.corpus.searching = false;
                 self.submit(prompt, text)
             }
             Edit::Cancel => {
@@ -248,7 +244,6 @@ impl App {
                     self.corpus.filters.text.clear();
                 }
                 self.prompt = None;
-                self.corpus.searching = false;
                 Vec::new()
             }
             Edit::Complete if prompt.completes_paths() => {

@@ -33,7 +33,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> HitMap {
     let s = &app.shared;
     let h = &mut hits;
     match app.pane {
-        Pane::Corpus => panes::corpus::draw(f, rows[1], &app.corpus, s, theme, h),
+        Pane::Corpus => {
+            let searching = matches!(app.prompt, Some((Prompt::Search, _)));
+            panes::corpus::draw(f, rows[1], &app.corpus, s, searching, theme, h)
+        }
         Pane::Inspect => panes::inspect::draw(f, rows[1], &app.inspect, s, theme, h),
         Pane::Train => panes::train_draw::draw(f, rows[1], &app.train, s, theme, h),
         Pane::Compare => panes::compare::draw(f, rows[1], &app.compare, s, theme, h),

@@ -130,8 +130,6 @@ pub struct CorpusPane {
     pub clip_index: usize,
     pub filters: Filters,
     pub show_problems: bool,
-    /// Whether the search line is being typed (drawn in the grid's title).
-    pub searching: bool,
 }
 
 impl Default for CorpusPane {
@@ -143,7 +141,6 @@ impl Default for CorpusPane {
             clip_index: 0,
             filters: Filters::default(),
             show_problems: false,
-            searching: false,
         }
     }
 }
@@ -284,11 +281,14 @@ impl CorpusPane {
     }
 }
 
+/// Draws the pane; `searching` says the search line is being typed (a cursor in the grid's
+/// title).
 pub fn draw(
     f: &mut Frame,
     area: Rect,
     pane: &CorpusPane,
     shared: &Shared,
+    searching: bool,
     theme: &Theme,
     hits: &mut HitMap,
 ) {
@@ -307,7 +307,7 @@ pub fn draw(
         return;
     };
     let parts = regions(area);
-    draw_grid(f, parts[0], pane, corpus, theme, hits);
+    draw_grid(f, parts[0], pane, searching, corpus, theme, hits);
     if pane.show_problems {
         draw_problems(f, parts[1], corpus);
     } else {
@@ -351,7 +351,7 @@ fn draw_problems(f: &mut Frame, area: Rect, corpus: &Corpus) {
     );
 }
 
-fn filter_line(pane: &CorpusPane) -> String {
+fn filter_line(pane: &CorpusPane, searching: bool) -> String {
     let f = &pane.filters;
     let mut parts: Vec<String> = Vec::new();
     parts.extend(f.sex.map(|s| s.to_string()));
@@ -359,12 +359,8 @@ fn filter_line(pane: &CorpusPane) -> String {
     parts.extend(f.statement.map(|s| s.to_string()));
     parts.extend(f.repetition.map(|r| format!("rep {r}")));
     parts.extend(f.channel.map(|c| c.to_string()));
-    if !f.text.is_empty() || pane.searching {
-        parts.push(format!(
-            "/{}{}",
-            f.text,
-            if pane.searching { "▏" } else { "" }
-        ));
+    if !f.text.is_empty() || searching {
+        parts.push(format!("/{}{}", f.text, if searching { "▏" } else { "" }));
     }
     if parts.is_empty() {
         "no filters (s i t r c /)".to_string()
@@ -420,6 +416,7 @@ fn draw_grid(
     f: &mut Frame,
     area: Rect,
     pane: &CorpusPane,
+    searching: bool,
     corpus: &Corpus,
     theme: &Theme,
     hits: &mut HitMap,
@@ -447,7 +444,7 @@ fn draw_grid(
                 ""
             }
         ))
-        .title_bottom(Line::from(filter_line(pane)).style(theme.dim()));
+        .title_bottom(Line::from(filter_line(pane, searching)).style(theme.dim()));
     let inner = block.inner(area);
     // Keep the selected actor visible below the header row.
     let visible_rows = inner.height.saturating_sub(1) as usize;
