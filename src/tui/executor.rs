@@ -171,16 +171,13 @@ impl Executor {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
             let step = (corpus.clips.len() / 50).max(1);
-            let progress_tx = std::sync::Mutex::new(tx.clone());
+            // `Sender` is `Sync`: the rayon workers send through it directly.
             let progress = |done: usize, total: usize| {
                 if done.is_multiple_of(step) || done == total {
-                    let tx = progress_tx.lock().unwrap_or_else(|p| p.into_inner());
                     let _ = tx.send(AppEvent::Run(run, RunEvent::Extracting { done, total }));
                 }
             };
-            let events_tx = std::sync::Mutex::new(tx);
             let events = |e: JobEvent| {
-                let tx = events_tx.lock().unwrap_or_else(|p| p.into_inner());
                 let _ = tx.send(AppEvent::Run(run, RunEvent::Job(e)));
             };
             let t0 = std::time::Instant::now();

@@ -81,23 +81,6 @@ impl HitMap {
             .find(|(r, _)| r.contains(Position::new(column, row)))
             .map(|(_, t)| *t)
     }
-
-    /// The surface at (column, row), whatever part of it.
-    pub fn surface_at(&self, column: u16, row: u16) -> Option<Surface> {
-        self.regions
-            .iter()
-            .rev()
-            .filter(|(r, _)| r.contains(Position::new(column, row)))
-            .find_map(|(_, t)| match t {
-                Target::Row(s, _) | Target::Over(s) => Some(*s),
-                Target::Cell(..) => Some(Surface::Grid),
-                Target::Tab(_) => None,
-            })
-    }
-
-    pub fn clear(&mut self) {
-        self.regions.clear();
-    }
 }
 
 #[cfg(test)]
@@ -112,7 +95,11 @@ mod tests {
         assert_eq!(h.at(3, 13), Some(Target::Row(Surface::Clips, 8)));
         assert_eq!(h.at(3, 15), Some(Target::Row(Surface::Clips, 9)));
         assert_eq!(h.at(3, 16), None);
-        assert_eq!(h.surface_at(3, 11), Some(Surface::Clips));
+        assert_eq!(
+            h.at(3, 11),
+            Some(Target::Row(Surface::Clips, 7)),
+            "two lines an item"
+        );
         h.add(Rect::new(0, 10, 5, 1), Target::Tab(Pane::Log));
         assert_eq!(h.at(3, 10), Some(Target::Tab(Pane::Log)));
     }

@@ -94,6 +94,17 @@ impl Run {
         }
     }
 
+    /// "svm-classic-run1": how the files made from this run are named (its saved model, its
+    /// exports).
+    pub fn file_stem(&self) -> String {
+        format!(
+            "{}-{}-run{}",
+            self.family(),
+            self.preset.to_string().replace('+', "-"),
+            self.id
+        )
+    }
+
     /// What the session records of it.
     pub fn record(&self) -> ExperimentRecord {
         ExperimentRecord {

@@ -122,12 +122,7 @@ pub fn ask_export(run: Option<&Run>) -> Effect {
     match run {
         Some(r) if r.report.is_some() => Effect::Ask(
             Prompt::ModelName(r.id),
-            format!(
-                "models/{}-{}-run{}.ron",
-                r.family(),
-                r.preset.to_string().replace('+', "-"),
-                r.id
-            ),
+            format!("models/{}.ron", r.file_stem()),
         ),
         Some(r) => Effect::Notice(format!(
             "run #{} has not finished: only a finished experiment can be saved as a model",
@@ -142,12 +137,7 @@ pub fn export_run(run: Option<&Run>) -> Vec<Effect> {
     match run {
         Some(r) => match &r.report {
             Some(report) => {
-                let stem = std::path::Path::new("exports").join(format!(
-                    "run{}-{}-{}",
-                    r.id,
-                    r.family(),
-                    r.preset.to_string().replace('+', "-")
-                ));
+                let stem = std::path::Path::new("exports").join(r.file_stem());
                 vec![Effect::Run(Command::ExportRun(report.clone(), stem))]
             }
             None => vec![Effect::Notice(format!(
