@@ -367,6 +367,9 @@ fn train_compare_classify_and_sessions() {
     assert!(matches!(cmds.as_slice(), [Command::Train { .. }]));
     let again = mid.shared.runs.last().unwrap().id;
     let ev = |e: JobEvent| AppEvent::Run(again, RunEvent::Job(e));
+    // Progress does not change what the session records (the event loop skips comparing).
+    let before_progress = mid.session();
+    assert!(!ev(JobEvent::Started { total: 40 }).may_change_session());
     mid.event(ev(JobEvent::Started { total: 40 }));
     let mut folds = report.folds.clone();
     folds.sort_by_key(|f| f.fold);
@@ -385,6 +388,7 @@ fn train_compare_classify_and_sessions() {
         total: 40,
         stage: "fold 3 search SVM Rbf C=1 gamma=scale".into(),
     }));
+    assert_eq!(mid.session(), before_progress);
     both_sizes("train_mid_training", &mid);
     let partial = mid.shared.runs.last().unwrap().confusion.clone().unwrap();
     assert_eq!(

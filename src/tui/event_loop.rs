@@ -121,9 +121,13 @@ pub fn event_loop(
             run_all(&mut exec, cmds);
             continue;
         };
+        let may_change = events.iter().any(AppEvent::may_change_session);
         for e in events {
             let cmds = app.event(e);
             run_all(&mut exec, cmds);
+        }
+        if !may_change {
+            continue;
         }
         // Autosave whenever what a session records has changed, off the UI thread.
         let now = app.session();

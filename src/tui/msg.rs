@@ -226,6 +226,27 @@ pub enum AppEvent {
 }
 
 impl AppEvent {
+    /// Whether handling it can change what a session records. Progress cannot (a running
+    /// experiment is recorded as running whatever its progress), nor can playback or the
+    /// level meter: those batches skip building the session to compare (it holds every
+    /// finished report).
+    pub fn may_change_session(&self) -> bool {
+        !matches!(
+            self,
+            AppEvent::Playback(..)
+                | AppEvent::Recording(RecordEvent::Level { .. })
+                | AppEvent::Run(_, RunEvent::Extracting { .. })
+                | AppEvent::Run(
+                    _,
+                    RunEvent::Job(
+                        JobEvent::Started { .. }
+                            | JobEvent::Progress { .. }
+                            | JobEvent::FoldDone { .. }
+                    )
+                )
+        )
+    }
+
     /// The job this event ends, if any.
     pub fn ends_job(&self) -> Option<JobId> {
         Some(match self {
