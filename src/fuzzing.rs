@@ -20,7 +20,7 @@ pub fn wav(data: &[u8]) {
 /// The RAVDESS name parser.
 pub fn ravdess_name(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
-        let _ = crate::corpus::RavdessId::parse(s);
+        let _ = crate::corpus::ClipId::parse(s);
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::corpus::{CorpusSpec, Emotion, RavdessId};
+use crate::corpus::{ClipId, CorpusSpec, Emotion};
 use crate::features::Preset;
 use crate::ml::experiment::{ExperimentSpec, Report};
 
@@ -33,7 +33,7 @@ pub struct UiState {
     pub filter_repetition: Option<u8>,
     pub filter_channel: Option<crate::corpus::VocalChannel>,
     pub filter_text: String,
-    pub inspected: Option<RavdessId>,
+    pub inspected: Option<ClipId>,
     /// A file outside the corpus being inspected (a classified WAV), instead of `inspected`.
     pub inspected_file: Option<PathBuf>,
     /// Inspector view title, e.g. "spectrogram".
@@ -231,13 +231,13 @@ mod tests {
         let p = dir.path().join("s.ron");
         let mut s = Session::default();
         s.ui.pane = "Inspect".into();
-        s.ui.inspected = RavdessId::parse("03-01-05-01-01-01-03").ok();
+        s.ui.inspected = ClipId::parse("03-01-05-01-01-01-03").ok();
         s.save(&p).unwrap();
         assert_eq!(Session::load(&p).unwrap(), s);
         // An older file without ui fields still loads, with defaults.
         std::fs::write(&p, "(version: 1, corpus: synthetic(seed: 7))").unwrap();
         let old = Session::load(&p).unwrap();
-        assert_eq!(old.corpus, CorpusSpec::Synthetic { seed: 7 });
+        assert_eq!(old.corpus, CorpusSpec::synthetic(7));
         assert_eq!(old.ui, UiState::default());
         // A corrupt file is an error naming it and stays as it was.
         std::fs::write(&p, "(version: 1, corpus: ").unwrap();

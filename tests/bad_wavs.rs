@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use emoscope::audio::{self, AudioErrorKind, LoadOptions, SampleEncoding};
-use emoscope::corpus::{ProblemKind, RavdessId, scan_dir};
+use emoscope::corpus::{ProblemKind, scan_dir};
 
 /// Builds RIFF/WAVE bytes with a given fmt chunk body and data, plus chunks before and after.
 fn riff(
@@ -109,7 +109,7 @@ fn every_bad_or_odd_file_gets_its_outcome_and_good_files_load() {
     std::fs::create_dir_all(&a).unwrap();
     let mut cases: Vec<(std::path::PathBuf, Expect)> = Vec::new();
     // Each case gets its own clip name (emotion/intensity/statement/repetition vary).
-    let mut names = RavdessId::speech_corpus()
+    let mut names = emoscope::corpus::ravdess::speech_corpus()
         .into_iter()
         .filter(|i| i.actor.number() == 1);
     let mut next = || a.join(names.next().unwrap().file_name());
@@ -296,7 +296,7 @@ fn every_bad_or_odd_file_gets_its_outcome_and_good_files_load() {
         max_seconds: 20.0,
         ..LoadOptions::default()
     };
-    let corpus = scan_dir(tmp.path(), &opts).unwrap();
+    let corpus = scan_dir(tmp.path(), None, &opts).unwrap();
     let mut good = 0;
     for (path, expect) in &cases {
         let clip = corpus
@@ -374,7 +374,7 @@ fn every_bad_or_odd_file_gets_its_outcome_and_good_files_load() {
 
 #[test]
 fn scanning_a_missing_folder_is_an_error_naming_it() {
-    let err = scan_dir(Path::new("/no/such/ravdess"), &LoadOptions::default()).unwrap_err();
+    let err = scan_dir(Path::new("/no/such/ravdess"), None, &LoadOptions::default()).unwrap_err();
     assert!(err.to_string().contains("/no/such/ravdess"), "{err}");
 }
 
@@ -437,7 +437,7 @@ fn special_files_long_declarations_and_absurd_samples_are_refused() {
         "{e}"
     );
     // scan reports every one of them by name and keeps going.
-    let corpus = scan_dir(tmp.path(), &opts).unwrap();
+    let corpus = scan_dir(tmp.path(), None, &opts).unwrap();
     assert!(corpus.clips.is_empty());
     for p in special.iter().map(|(p, _)| p).chain([&long, &huge]) {
         assert!(

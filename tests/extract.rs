@@ -12,9 +12,7 @@ fn small_corpus(dir: &std::path::Path) -> Corpus {
     // One broken file among the good ones.
     std::fs::write(dir.join("Actor_05/03-01-02-01-01-01-05.wav"), b"RIFF").unwrap();
     Corpus::open(
-        &CorpusSpec::Directory {
-            path: dir.to_path_buf(),
-        },
+        &CorpusSpec::directory(dir.to_path_buf()),
         &LoadOptions::default(),
     )
     .unwrap()
@@ -170,7 +168,7 @@ fn csv_quotes_awkward_folder_names() {
     let corpus = emoscope::corpus::Corpus::open(
         &{
             emoscope::cli::write_synthetic(&dir, 5, &[5], &[Emotion::Happy], Some(2)).unwrap();
-            emoscope::corpus::CorpusSpec::Directory { path: dir.clone() }
+            emoscope::corpus::CorpusSpec::directory(dir.clone())
         },
         &LoadOptions::default(),
     )

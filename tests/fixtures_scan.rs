@@ -13,7 +13,7 @@ fn scan_reports_360_clips_6_actors_no_problems() {
     let Some(dir) = common::fixtures() else {
         return;
     };
-    let corpus = scan_dir(&dir, &LoadOptions::default()).unwrap();
+    let corpus = scan_dir(&dir, None, &LoadOptions::default()).unwrap();
     let s = corpus.summary();
     assert_eq!(s.clips, 360);
     assert_eq!(s.actors.len(), 6);
@@ -68,7 +68,7 @@ fn kaggle_layout_counts_each_clip_once_and_lists_duplicates() {
     )
     .unwrap();
 
-    let corpus = scan_dir(tmp.path(), &LoadOptions::default()).unwrap();
+    let corpus = scan_dir(tmp.path(), None, &LoadOptions::default()).unwrap();
     assert_eq!(corpus.clips.len(), 360);
     let dups: Vec<_> = corpus
         .problems
@@ -105,7 +105,7 @@ fn samples_equal_pythons_wave_module_exactly() {
         return;
     };
     let reference = include_str!("golden/wav_reference.csv");
-    let corpus = scan_dir(&dir, &LoadOptions::default()).unwrap();
+    let corpus = scan_dir(&dir, None, &LoadOptions::default()).unwrap();
     let by_name: HashMap<String, &emoscope::corpus::Clip> =
         corpus.clips.iter().map(|c| (c.id.file_name(), c)).collect();
     let mut checked = 0;

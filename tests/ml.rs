@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use emoscope::corpus::{Actor, Emotion, Intensity, Modality, RavdessId, Statement, VocalChannel};
+use emoscope::corpus::{Actor, ClipId, Emotion, Intensity, Modality, Statement, VocalChannel};
 use emoscope::jobs::CancelToken;
 use emoscope::ml::dataset::Dataset;
 use emoscope::ml::experiment::{ExperimentError, ExperimentSpec, JobEvent, run};
@@ -26,13 +26,13 @@ fn speaker_only_dataset() -> Dataset {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
     let d = 8;
     let (mut x, mut y, mut ids) = (Vec::new(), Vec::new(), Vec::new());
-    for a in 1..=24u8 {
+    for a in 1..=24u16 {
         let signature: Vec<f64> = (0..d).map(|_| rng.random_range(-3.0..3.0)).collect();
         let label = usize::from(a % 4);
         for clip in 0..20u8 {
             x.extend(signature.iter().map(|s| s + rng.random_range(-0.3..0.3)));
             y.push(label);
-            ids.push(RavdessId {
+            ids.push(ClipId {
                 modality: Modality::AudioOnly,
                 channel: VocalChannel::Speech,
                 emotion: EMOTIONS[label],
@@ -339,7 +339,7 @@ fn spawned_jobs_report_through_a_channel_and_compare() {
 #[test]
 fn selection_and_enrolment_never_see_a_test_clips_label() {
     let ds = speaker_only_dataset();
-    let test_actors: Vec<u8> = (13..=24).collect();
+    let test_actors: Vec<u16> = (13..=24).collect();
     let mut relabelled = ds.clone();
     for (i, id) in ds.ids.iter().enumerate() {
         if test_actors.contains(&id.actor.number()) {
@@ -481,7 +481,7 @@ fn explicit_folds_test_the_named_actors() {
     assert_eq!(folds.len(), 3);
     for (f, want) in folds
         .iter()
-        .zip([vec![1u8, 2, 3], vec![4, 5, 6], vec![7, 8]])
+        .zip([vec![1u16, 2, 3], vec![4, 5, 6], vec![7, 8]])
     {
         assert_eq!(f.test.len(), want.len() * 20);
         assert!(

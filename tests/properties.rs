@@ -193,8 +193,8 @@ proptest! {
     /// Any text is a RAVDESS name or an error saying which field.
     #[test]
     fn the_name_parser_never_panics(name in "\\PC{0,40}", good in "0[1-3]-0[12]-0[1-8]-0[12]-0[12]-0[12]-[012][0-9]") {
-        let _ = emoscope::corpus::RavdessId::parse(&name);
-        let _ = emoscope::corpus::RavdessId::parse(&format!("{good}.wav"));
+        let _ = emoscope::corpus::ClipId::parse(&name);
+        let _ = emoscope::corpus::ClipId::parse(&format!("{good}.wav"));
     }
 }
 

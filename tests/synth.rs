@@ -3,7 +3,7 @@
 
 use emoscope::audio::LoadOptions;
 use emoscope::corpus::synth::{self, DEFAULT_SEED, render_clip};
-use emoscope::corpus::{Corpus, Emotion, Intensity, RavdessId, Sex, Statement, scan_dir};
+use emoscope::corpus::{ClipId, Corpus, Emotion, Intensity, Sex, Statement, scan_dir};
 
 #[test]
 fn corpus_has_1440_clips_24_actors_half_female() {
@@ -27,7 +27,7 @@ fn corpus_has_1440_clips_24_actors_half_female() {
 
 #[test]
 fn same_seed_same_samples_other_seed_other_samples() {
-    let id = RavdessId::parse("03-01-05-02-02-01-12").unwrap();
+    let id = ClipId::parse("03-01-05-02-02-01-12").unwrap();
     let a = render_clip(&id, DEFAULT_SEED);
     let b = render_clip(&id, DEFAULT_SEED);
     assert_eq!(a, b);
@@ -47,7 +47,7 @@ fn written_clips_read_back_bit_identical() {
         emoscope::cli::write_synthetic(tmp.path(), 7, &[3], &[Emotion::Angry, Emotion::Sad], None)
             .unwrap();
     assert_eq!(n, 16);
-    let scanned = scan_dir(tmp.path(), &LoadOptions::default()).unwrap();
+    let scanned = scan_dir(tmp.path(), None, &LoadOptions::default()).unwrap();
     assert_eq!(scanned.clips.len(), 16);
     assert!(scanned.problems.is_empty());
     for clip in &scanned.clips {
@@ -113,7 +113,7 @@ fn measure(samples: &[f32]) -> (f32, f32) {
 #[test]
 fn emotions_move_f0_level_and_duration_the_intended_way() {
     // Every actor, statement 1, repetition 1, both intensities: 360 clips.
-    let ids: Vec<RavdessId> = RavdessId::speech_corpus()
+    let ids: Vec<ClipId> = emoscope::corpus::ravdess::speech_corpus()
         .into_iter()
         .filter(|i| i.statement == Statement::Kids && i.repetition == 1)
         .collect();
@@ -144,7 +144,7 @@ fn emotions_move_f0_level_and_duration_the_intended_way() {
     let mean = |v: &[f64; 8], e: Emotion| v[e.index()] / n[e.index()] as f64;
     use Emotion::*;
     let (f, l, d) = (|e| mean(&f0, e), |e| mean(&db, e), |e| mean(&dur, e));
-    for e in Emotion::ALL {
+    for e in Emotion::RAVDESS {
         eprintln!(
             "{e:>9}: f0 {:+.2} st  level {:.1} dB  duration {:.3} s",
             f(*e),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
+use emoscope::corpus::{ClipId, Corpus, CorpusSpec};
 use emoscope::tui::app::App;
 use emoscope::tui::input::Edit;
 use emoscope::tui::msg::{Action, AppEvent, ClipKey, Pane};
@@ -47,7 +47,7 @@ fn inspecting() -> App {
     let cmds = app.update(Action::Enter);
     assert_eq!(app.pane, Pane::Inspect);
     let key = app.inspect.inspected.clone().unwrap();
-    let id = RavdessId::parse("03-01-05-01-01-01-03").unwrap();
+    let id = ClipId::parse("03-01-05-01-01-01-03").unwrap();
     assert_eq!(key, ClipKey::Corpus(id));
     assert_eq!(cmds.len(), 1, "one analysis requested");
     let clip = Corpus::synthetic().clip(&id).unwrap().clone();
@@ -79,9 +79,7 @@ fn help_overlay_and_error_state() {
     let mut app = opened();
     app.update(Action::ToggleHelp);
     both_sizes("help_corpus", &app, ColorMode::TrueColor);
-    let (mut broken, _) = App::new(CorpusSpec::Directory {
-        path: "/no/such/ravdess".into(),
-    });
+    let (mut broken, _) = App::new(CorpusSpec::directory("/no/such/ravdess"));
     broken.event(AppEvent::CorpusOpened(Err(
         "/no/such/ravdess: No such file or directory (os error 2)".into(),
     )));
@@ -282,7 +280,7 @@ fn mouse_clicks_select_tabs_cells_and_clips() {
     assert_eq!(app.pane, Pane::Inspect);
     assert_eq!(
         app.inspect.inspected,
-        RavdessId::parse("03-01-05-01-01-02-03")
+        ClipId::parse("03-01-05-01-01-02-03")
             .ok()
             .map(ClipKey::Corpus)
     );
@@ -471,7 +469,7 @@ fn a_bad_folder_keeps_the_corpus_and_esc_goes_back_where_it_came_from() {
     assert!(!app.corpus.show_problems);
 
     // A clip opened from the Classify history: Esc returns there, not to Corpus.
-    let id = RavdessId::parse("03-01-05-01-01-01-03").unwrap();
+    let id = ClipId::parse("03-01-05-01-01-01-03").unwrap();
     app.apply(vec![emoscope::tui::msg::Effect::Inspect(
         ClipKey::Corpus(id),
         Pane::Classify,

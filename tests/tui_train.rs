@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use emoscope::audio::LoadOptions;
-use emoscope::corpus::{Corpus, CorpusSpec, RavdessId};
+use emoscope::corpus::{ClipId, Corpus, CorpusSpec};
 use emoscope::ml::experiment::JobEvent;
 use emoscope::tui::app::App;
 use emoscope::tui::input::Edit;
@@ -71,9 +71,7 @@ impl Harness {
 
     fn on(dir: &std::path::Path) -> Harness {
         let (tx, rx) = channel();
-        let (app, cmds) = App::new(CorpusSpec::Directory {
-            path: dir.to_path_buf(),
-        });
+        let (app, cmds) = App::new(CorpusSpec::directory(dir.to_path_buf()));
         let mut h = Harness {
             app,
             exec: Executor::new(tx, LoadOptions::default()),
@@ -418,9 +416,7 @@ fn train_compare_classify_and_sessions() {
     assert_eq!(back.shared.runs[2].state, RunState::Interrupted);
     back.event(AppEvent::CorpusOpened(
         Corpus::open(
-            &CorpusSpec::Directory {
-                path: small().0.clone(),
-            },
+            &CorpusSpec::directory(small().0.clone()),
             &LoadOptions::default(),
         )
         .map_err(|e| e.to_string()),
@@ -597,6 +593,6 @@ fn train_compare_classify_and_sessions() {
     // History opens in Inspect (a corpus clip by its name).
     h.act(Action::Enter);
     assert_eq!(h.app.pane, Pane::Inspect);
-    let id = RavdessId::parse("03-01-05-02-01-01-02").unwrap();
+    let id = ClipId::parse("03-01-05-02-01-01-02").unwrap();
     assert_eq!(h.app.inspect.inspected, Some(ClipKey::Corpus(id)));
 }

@@ -46,7 +46,7 @@ pub(super) fn run_peer(
 
 /// Renders `n` synthetic clips on one thread, then on the rayon pool, and prints the rates.
 pub(super) fn bench_synth(seed: u64, n: usize, out: &mut dyn Write) -> Result<()> {
-    let ids: Vec<_> = crate::corpus::RavdessId::speech_corpus()
+    let ids: Vec<_> = crate::corpus::ravdess::speech_corpus()
         .into_iter()
         .cycle()
         .take(n)

@@ -30,7 +30,7 @@ pub fn bench_logreg(
     let ds = Dataset::from_table(&table)?;
     let d = ds.n_features;
     let mut x = ds.x.clone();
-    let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+    let groups: Vec<u16> = ds.ids.iter().map(|i| i.actor.number()).collect();
     normalise_per_group(&mut x, d, &groups);
     let folds = Protocol::Loso.folds(&ds)?;
     let opts = LbfgsOptions::default();

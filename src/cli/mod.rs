@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::audio::{LoadOptions, write_wav_pcm16};
-use crate::corpus::{Actor, Corpus, CorpusSpec, Emotion, synth};
+use crate::corpus::{Actor, Corpus, CorpusFormat, CorpusSpec, Emotion, synth};
 use crate::features::extract::FeatureCache;
 use crate::features::{FeatureConfig, Preset};
 
@@ -41,10 +41,15 @@ pub struct Cli {
 /// Which corpus to open.
 #[derive(Debug, Clone, Args)]
 pub struct CorpusArgs {
-    /// A RAVDESS folder (Zenodo `Audio_Speech_Actors_01-24`, or the Kaggle download).
-    /// Default: the built-in synthetic corpus.
+    /// A corpus folder: RAVDESS (Zenodo `Audio_Speech_Actors_01-24`, or the Kaggle
+    /// download), EmoDB, CREMA-D, TESS or SAVEE as downloaded. Default: the built-in
+    /// synthetic corpus.
     #[arg(long, global = true, value_name = "PATH")]
     pub corpus: Option<PathBuf>,
+    /// The corpus's naming scheme: ravdess, ravdess-song, emodb, crema-d, tess, savee.
+    /// Default: detected from the file names (the synthetic corpus: ravdess).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub format: Option<CorpusFormat>,
     /// Seed of the synthetic corpus (the corpus used without --corpus). Not the training
     /// seed: that is `train --train-seed`.
     #[arg(
@@ -63,8 +68,14 @@ pub struct CorpusArgs {
 impl CorpusArgs {
     pub fn spec(&self) -> CorpusSpec {
         match &self.corpus {
-            Some(path) => CorpusSpec::Directory { path: path.clone() },
-            None => CorpusSpec::Synthetic { seed: self.seed },
+            Some(path) => CorpusSpec::Directory {
+                path: path.clone(),
+                format: self.format,
+            },
+            None => CorpusSpec::Synthetic {
+                seed: self.seed,
+                format: self.format.unwrap_or_default(),
+            },
         }
     }
 
@@ -86,15 +97,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write clips of the synthetic corpus as 16-bit WAV files in the Zenodo layout
-    /// (`OUT/Actor_XX/03-01-….wav`).
+    /// Write clips of the synthetic corpus as 16-bit WAV files, named and laid out as the
+    /// download of --format is (default RAVDESS's Zenodo layout, `OUT/Actor_XX/03-01-….wav`;
+    /// EmoDB `OUT/wav/03a01Fa.wav`, CREMA-D `OUT/AudioWAV/…`, TESS `OUT/OAF_angry/…`,
+    /// SAVEE `OUT/ALL/DC_a01.wav`).
     Synth {
         /// Output folder (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Only these actors (1-24); repeatable. Default: all.
+        /// Only these speakers, by their number in the corpus (RAVDESS 1-24, EmoDB 3,
+        /// CREMA-D 1001, SAVEE and TESS 1, 2 …); repeatable. Default: all.
         #[arg(long = "actor", value_name = "N")]
-        actors: Vec<u8>,
+        actors: Vec<u16>,
         /// Only these emotions (name or code); repeatable. Default: all.
         #[arg(long = "emotion", value_name = "NAME")]
         emotions: Vec<Emotion>,
@@ -226,20 +240,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             emotions,
             limit,
         }) => {
-            let n = write_synthetic(&dir, cli.corpus.seed, &actors, &emotions, limit)?;
+            let format = cli.corpus.format.unwrap_or_default();
+            let n = write_synthetic_as(&dir, format, cli.corpus.seed, &actors, &emotions, limit)?;
             writeln!(out, "wrote {n} clips to {}", dir.display())?;
         }
-        Some(Command::Train(args)) => {
-            if cli.corpus.corpus.is_none() {
-                eprintln!(
-                    "note: no --corpus given: training on the built-in synthetic corpus \
-                     (--synth-seed {})",
-                    cli.corpus.seed
-                );
-            }
-            let corpus = open(&cli.corpus.spec(), &cli.corpus)?;
-            train::train(&corpus, &args, out)?;
-        }
+        Some(Command::Train(args)) => train_command(&args, &cli.corpus, out)?,
         Some(Command::Classify {
             model,
             same_speaker,
@@ -284,10 +289,41 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// `emoscope train`: opens the corpus (and the test corpus of a cross-corpus run) and trains.
+fn train_command(
+    args: &train::TrainArgs,
+    corpus_args: &CorpusArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if corpus_args.corpus.is_none() {
+        eprintln!(
+            "note: no --corpus given: training on the built-in synthetic corpus \
+             (--synth-seed {})",
+            corpus_args.seed
+        );
+    }
+    let corpus = open(&corpus_args.spec(), corpus_args)?;
+    let test = match &args.test_corpus {
+        Some(path) => Some(open(
+            &CorpusSpec::Directory {
+                path: path.clone(),
+                format: args.test_format,
+            },
+            corpus_args,
+        )?),
+        None => None,
+    };
+    train::train(&corpus, test.as_ref(), args, out)?;
+    Ok(())
+}
+
 /// `emoscope scan`: the corpus summary, as text or JSON.
 fn scan(path: Option<PathBuf>, json: bool, args: &CorpusArgs, out: &mut dyn Write) -> Result<()> {
     let spec = match path {
-        Some(path) => CorpusSpec::Directory { path },
+        Some(path) => CorpusSpec::Directory {
+            path,
+            format: args.format,
+        },
         None => args.spec(),
     };
     let corpus = open(&spec, args)?;
@@ -302,7 +338,9 @@ fn scan(path: Option<PathBuf>, json: bool, args: &CorpusArgs, out: &mut dyn Writ
         bail!(
             "no RAVDESS clips found under {spec} ({} other files): clips are WAV files named \
              like 03-01-05-01-02-01-12.wav (modality-channel-emotion-intensity-statement-\
-             repetition-actor), usually in Actor_XX folders",
+             repetition-actor), usually in Actor_XX folders; EmoDB (03a01Fa.wav), CREMA-D \
+             (1001_DFA_ANG_XX.wav), TESS (OAF_back_angry.wav) and SAVEE (DC_a01.wav) names \
+             are read too",
             corpus.problems.len() + corpus.ignored.len()
         );
     }
@@ -365,29 +403,46 @@ fn open(spec: &CorpusSpec, args: &CorpusArgs) -> Result<Corpus> {
         .map_err(|e| anyhow::anyhow!("cannot open the corpus: {e}"))
 }
 
-/// Writes synthetic clips to `dir/Actor_XX/`; returns how many.
+/// Writes synthetic RAVDESS clips to `dir/Actor_XX/`; returns how many.
 pub fn write_synthetic(
     dir: &Path,
     seed: u64,
-    actors: &[u8],
+    actors: &[u16],
     emotions: &[Emotion],
     limit: Option<usize>,
 ) -> Result<usize> {
+    write_synthetic_as(dir, CorpusFormat::Ravdess, seed, actors, emotions, limit)
+}
+
+/// Writes synthetic clips of a format to `dir`, laid out as its download; returns how many.
+pub fn write_synthetic_as(
+    dir: &Path,
+    format: CorpusFormat,
+    seed: u64,
+    actors: &[u16],
+    emotions: &[Emotion],
+    limit: Option<usize>,
+) -> Result<usize> {
+    let set = format.speakers();
     for &a in actors {
-        if Actor::new(a).is_none() {
-            bail!("actor {a} is outside 1-24");
+        if Actor::in_set(set, a).is_none() {
+            let all: Vec<String> = Actor::of_set(set)
+                .iter()
+                .map(|a| a.local().to_string())
+                .collect();
+            bail!("{format} has no speaker {a} (it has {})", all.join(", "));
         }
     }
-    let mut ids: Vec<_> = crate::corpus::RavdessId::speech_corpus()
+    let mut ids: Vec<_> = synth::layouts::clip_ids(format)
         .into_iter()
-        .filter(|id| actors.is_empty() || actors.contains(&id.actor.number()))
+        .filter(|id| actors.is_empty() || actors.contains(&id.actor.local()))
         .filter(|id| emotions.is_empty() || emotions.contains(&id.emotion))
         .collect();
     if let Some(l) = limit {
         ids.truncate(l);
     }
     ids.par_iter().try_for_each(|id| -> Result<()> {
-        let folder = dir.join(format!("Actor_{}", id.actor));
+        let folder = dir.join(synth::layouts::folder(id));
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
         let audio = synth::render_clip(id, seed);

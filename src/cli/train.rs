@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::features::extract::{CancelToken, FeatureCache, FeatureTable, extract_corpus};
 use crate::features::{FeatureConfig, Preset};
+use crate::ml::cross::{CrossCorpus, cross_corpus_table};
 use crate::ml::dataset::Dataset;
 use crate::ml::experiment::{ExperimentSpec, Facet, JobEvent, Report, run};
 use crate::ml::grid::build_search;
@@ -77,6 +78,14 @@ pub struct TrainArgs {
     /// Do not read or write the feature cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Cross-corpus evaluation: train on all of --corpus, test on all of this corpus folder,
+    /// on the emotions both have (named in the report), each speaker z-normalised with their
+    /// own statistics on both sides. Replaces --protocol.
+    #[arg(long, value_name = "PATH")]
+    pub test_corpus: Option<PathBuf>,
+    /// The test corpus's naming scheme (default: detected from its file names).
+    #[arg(long, value_name = "NAME", requires = "test_corpus")]
+    pub test_format: Option<crate::corpus::CorpusFormat>,
 }
 
 impl TrainArgs {
@@ -102,6 +111,8 @@ impl TrainArgs {
             export_predictions: None,
             export_features: None,
             no_cache: false,
+            test_corpus: None,
+            test_format: None,
         }
     }
 
@@ -227,10 +238,44 @@ fn write_exports(report: &Report, args: &TrainArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Write) -> Result<()> {
-    let spec = args.spec()?;
-    let t0 = std::time::Instant::now();
+/// The features to train on: the corpus's; with a test corpus, both corpora's on the
+/// emotions they share, and the spec set to test on the second with speaker normalisation.
+fn training_table(
+    corpus: &crate::corpus::Corpus,
+    test: Option<&crate::corpus::Corpus>,
+    args: &TrainArgs,
+    spec: &mut ExperimentSpec,
+) -> Result<(FeatureTable, Option<CrossCorpus>)> {
     let table = features_for(corpus, args.preset, args.no_cache)?;
+    let Some(test) = test else {
+        return Ok((table, None));
+    };
+    if args.save.is_some() {
+        anyhow::bail!(
+            "--save with --test-corpus: train without --test-corpus to save a model of {}",
+            corpus.spec
+        );
+    }
+    let test_table = features_for(test, args.preset, args.no_cache)?;
+    let (table, cross) = cross_corpus_table(&table, &test_table).map_err(anyhow::Error::msg)?;
+    if args.protocol != crate::ml::protocol::DEFAULT_PROTOCOL {
+        eprintln!("note: --test-corpus replaces --protocol {}", args.protocol);
+    }
+    spec.protocol = Protocol::CrossCorpus { test: cross.test };
+    spec.speaker_norm = true;
+    eprintln!("cross-corpus: {}", cross.describe());
+    Ok((table, Some(cross)))
+}
+
+pub fn train(
+    corpus: &crate::corpus::Corpus,
+    test: Option<&crate::corpus::Corpus>,
+    args: &TrainArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut spec = args.spec()?;
+    let t0 = std::time::Instant::now();
+    let (table, cross) = training_table(corpus, test, args, &mut spec)?;
     let extract_seconds = t0.elapsed().as_secs_f64();
     if let Some(path) = &args.export_features {
         crate::util::write_atomic(path, table.to_csv().as_bytes())
@@ -271,7 +316,11 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
     };
     let mut report = run(&ds, &spec, &CancelToken::new(), &events)?;
     report.extract_seconds = extract_seconds;
-    report.corpus = corpus.spec.to_string();
+    report.corpus = match test {
+        Some(t) => format!("{} → {}", corpus.spec, t.spec),
+        None => corpus.spec.to_string(),
+    };
+    report.cross_corpus = cross;
     if args.json {
         out.write_all(
             crate::ml::export::report_json(&report)
@@ -297,10 +346,21 @@ pub fn train(corpus: &crate::corpus::Corpus, args: &TrainArgs, out: &mut dyn Wri
     Ok(())
 }
 
-/// "by actor (UAR): 01 (M) 0.412  02 (F) 0.380 …", four groups a line.
+/// "by actor (UAR): 01 (M) 0.412  02 (F) 0.380 …", four groups a line; more than 24
+/// groups (CREMA-D's actors, TESS's words) as their range, the whole list being in --json.
 fn breakdown_lines(r: &Report, f: Facet) -> Vec<String> {
-    let cells: Vec<String> = r
-        .breakdown(f)
+    let groups = r.breakdown(f);
+    if groups.len() > 24 {
+        let uars: Vec<f64> = groups.iter().map(|(_, s, _)| s.uar).collect();
+        let lo = uars.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = uars.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        return vec![format!(
+            "{:<22}{} groups, UAR {lo:.3} to {hi:.3} (each in --json)",
+            format!("by {} (UAR):", f.name()),
+            groups.len()
+        )];
+    }
+    let cells: Vec<String> = groups
         .iter()
         .map(|(g, s, _)| format!("{g} {:.3}", s.uar))
         .collect();
@@ -367,6 +427,9 @@ pub fn print_report(r: &Report, preset: Preset, out: &mut dyn Write) -> Result<(
         if r.corpus.is_empty() { "?" } else { &r.corpus },
         r.ids.len()
     )?;
+    if let Some(cross) = &r.cross_corpus {
+        writeln!(out, "cross-corpus: {}", cross.describe())?;
+    }
     writeln!(
         out,
         "preset {preset}, protocol {}, {} folds, seed {}",

@@ -1,7 +1,11 @@
 //! The corpus: which clips exist, where their audio comes from, and what went wrong finding them.
 
+pub mod format;
+pub mod id;
+pub mod labels;
 pub mod ravdess;
 pub mod scan;
+pub mod speakers;
 pub mod summary;
 pub mod synth;
 
@@ -10,26 +14,57 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::audio::{self, Audio, AudioError, AudioErrorKind, LoadOptions, SampleEncoding};
-pub use ravdess::{
-    Actor, Emotion, Intensity, Modality, NameError, RavdessId, Sex, Statement, VocalChannel,
-};
+pub use format::{CorpusFormat, SpeakerSet};
+pub use id::{ClipId, NameError};
+pub use labels::{Emotion, Intensity, Modality, Sex, Statement, TextCode, VocalChannel};
 pub use scan::{Ignored, Problem, ProblemKind, scan_dir};
+pub use speakers::Actor;
 pub use summary::CorpusSummary;
 
 /// Where a corpus comes from. Recorded in sessions so a session reopens the same corpus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CorpusSpec {
-    /// The built-in synthetic corpus, generated from this seed.
-    Synthetic { seed: u64 },
-    /// A directory tree holding RAVDESS WAV files (Zenodo or Kaggle layout).
-    Directory { path: PathBuf },
+    /// The built-in synthetic corpus, generated from this seed, named as `format` names its
+    /// files (RAVDESS unless a test asks for another).
+    Synthetic {
+        seed: u64,
+        #[serde(default, skip_serializing_if = "CorpusFormat::is_ravdess")]
+        format: CorpusFormat,
+    },
+    /// A directory tree of WAV files of one corpus (RAVDESS's Zenodo or Kaggle layout, or
+    /// EmoDB, CREMA-D, TESS, SAVEE as downloaded); the format is detected from the file
+    /// names unless given.
+    Directory {
+        path: PathBuf,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<CorpusFormat>,
+    },
 }
 
 impl Default for CorpusSpec {
     fn default() -> Self {
         CorpusSpec::Synthetic {
             seed: synth::DEFAULT_SEED,
+            format: CorpusFormat::Ravdess,
+        }
+    }
+}
+
+impl CorpusSpec {
+    /// A folder whose format is detected from its file names.
+    pub fn directory(path: impl Into<PathBuf>) -> Self {
+        CorpusSpec::Directory {
+            path: path.into(),
+            format: None,
+        }
+    }
+
+    /// The synthetic RAVDESS corpus with this seed.
+    pub fn synthetic(seed: u64) -> Self {
+        CorpusSpec::Synthetic {
+            seed,
+            format: CorpusFormat::Ravdess,
         }
     }
 }
@@ -37,8 +72,14 @@ impl Default for CorpusSpec {
 impl std::fmt::Display for CorpusSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CorpusSpec::Synthetic { seed } => write!(f, "synthetic (seed {seed})"),
-            CorpusSpec::Directory { path } => write!(f, "{}", path.display()),
+            CorpusSpec::Synthetic {
+                seed,
+                format: CorpusFormat::Ravdess,
+            } => write!(f, "synthetic (seed {seed})"),
+            CorpusSpec::Synthetic { seed, format } => {
+                write!(f, "synthetic {format} (seed {seed})")
+            }
+            CorpusSpec::Directory { path, .. } => write!(f, "{}", path.display()),
         }
     }
 }
@@ -56,7 +97,7 @@ pub enum ClipSource {
 /// One clip of the corpus, with what was learnt about its audio when the corpus was opened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clip {
-    pub id: RavdessId,
+    pub id: ClipId,
     pub source: ClipSource,
     /// Seconds.
     pub duration: f64,
@@ -119,8 +160,8 @@ impl Corpus {
     /// are not (they are listed in `problems`).
     pub fn open(spec: &CorpusSpec, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
         match spec {
-            CorpusSpec::Synthetic { seed } => Ok(synth::corpus(*seed)),
-            CorpusSpec::Directory { path } => scan_dir(path, opts),
+            CorpusSpec::Synthetic { seed, format } => Ok(synth::corpus_of(*format, *seed)),
+            CorpusSpec::Directory { path, format } => scan_dir(path, *format, opts),
         }
     }
 
@@ -129,18 +170,38 @@ impl Corpus {
         synth::corpus(synth::DEFAULT_SEED)
     }
 
-    /// The clip with this id, if present.
-    /// The actor numbers present, sorted.
-    pub fn actors(&self) -> Vec<u8> {
-        let mut a: Vec<u8> = self.clips.iter().map(|c| c.id.actor.number()).collect();
-        a.sort_unstable();
-        a.dedup();
-        a
+    /// The speakers present, sorted.
+    pub fn actors(&self) -> Vec<Actor> {
+        self.distinct(|id| id.actor)
+    }
+
+    /// The emotions present, in the shared vocabulary's order.
+    pub fn emotions(&self) -> Vec<Emotion> {
+        self.distinct(|id| id.emotion)
+    }
+
+    /// The distinct values of one label over the clips, sorted.
+    pub fn distinct<T: Ord>(&self, label: impl Fn(&ClipId) -> T) -> Vec<T> {
+        let mut v: Vec<T> = self.clips.iter().map(|c| label(&c.id)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The corpus formats of the clips, most clips first.
+    pub fn formats(&self) -> Vec<(CorpusFormat, usize)> {
+        let mut n: std::collections::BTreeMap<CorpusFormat, usize> = Default::default();
+        for c in &self.clips {
+            *n.entry(c.id.format()).or_default() += 1;
+        }
+        let mut v: Vec<(CorpusFormat, usize)> = n.into_iter().collect();
+        v.sort_by_key(|c| std::cmp::Reverse(c.1));
+        v
     }
 
     /// The take to compare a clip with: the same actor, statement and repetition, neutral
     /// (or calm, when the clip itself is neutral), at normal intensity.
-    pub fn counterpart(&self, id: &RavdessId) -> Option<RavdessId> {
+    pub fn counterpart(&self, id: &ClipId) -> Option<ClipId> {
         let target = if id.emotion == Emotion::Neutral {
             Emotion::Calm
         } else {
@@ -158,7 +219,8 @@ impl Corpus {
             .map(|c| c.id)
     }
 
-    pub fn clip(&self, id: &RavdessId) -> Option<&Clip> {
+    /// The clip with this id, if present.
+    pub fn clip(&self, id: &ClipId) -> Option<&Clip> {
         self.clips
             .binary_search_by(|c| c.id.cmp(id))
             .ok()
@@ -173,7 +235,7 @@ impl Corpus {
     /// The directory a `Directory` corpus was read from.
     pub fn root(&self) -> Option<&Path> {
         match &self.spec {
-            CorpusSpec::Directory { path } => Some(path),
+            CorpusSpec::Directory { path, .. } => Some(path),
             CorpusSpec::Synthetic { .. } => None,
         }
     }

@@ -1,9 +1,12 @@
-//! Scanning a directory tree for RAVDESS clips, as users have it on disk.
+//! Scanning a directory tree for the clips of one corpus, as users have it on disk.
 //!
-//! Handles the Zenodo layout (`Audio_Speech_Actors_01-24/Actor_XX/*.wav`), the Kaggle copy (an
-//! extra wrapper folder and a second nested copy of the same tree), song files, and stray files.
-//! Nothing stops the scan: every file ends up as a clip, a problem, or an ignored file, each
-//! with its reason. Audio is decoded in parallel (rayon) to validate it; samples are not kept.
+//! Handles RAVDESS's Zenodo layout (`Audio_Speech_Actors_01-24/Actor_XX/*.wav`), the Kaggle
+//! copy (an extra wrapper folder and a second nested copy of the same tree), EmoDB, CREMA-D,
+//! TESS and SAVEE as downloaded, and stray files. The corpus's format is the one most file
+//! names have (or the one asked for); names of other corpora are reported, and so is every
+//! folder that mixes corpora. Nothing stops the scan: every file ends up as a clip, a
+//! problem, or an ignored file, each with its reason. Audio is decoded in parallel (rayon)
+//! to validate it; samples are not kept.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,15 +16,26 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use super::{Clip, ClipSource, Corpus, CorpusSpec, RavdessId};
+use super::{Clip, ClipId, ClipSource, Corpus, CorpusFormat, CorpusSpec};
 use crate::audio::{self, AudioErrorKind, LoadOptions};
 
 /// What is wrong with a file that looked like corpus audio.
 #[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
 pub enum ProblemKind {
-    /// A `.wav` whose name is not a RAVDESS name. Skipped.
-    #[error("not a RAVDESS name: {0}")]
+    /// A `.wav` whose name is not a name of the corpus's format. Skipped.
+    #[error("{0}")]
     BadName(String),
+    /// A name of another corpus than the one scanned. Skipped.
+    #[error(
+        "a {found} name in a {corpus} corpus (open that corpus's folder on its own, or choose with --format)"
+    )]
+    OtherCorpus {
+        found: CorpusFormat,
+        corpus: CorpusFormat,
+    },
+    /// A folder holding names of several corpora (reported once, for the folder).
+    #[error("folder mixes corpora: {0}")]
+    MixedFolder(String),
     /// The audio could not be loaded. Skipped.
     #[error("{0}")]
     Audio(AudioErrorKind),
@@ -30,7 +44,7 @@ pub enum ProblemKind {
     Duplicate { kept: PathBuf, same_size: bool },
     /// The clip's actor differs from the `Actor_XX` folder it sits in. Kept.
     #[error("file names actor {in_name:02} but sits in folder Actor_{folder:02}")]
-    ActorFolderMismatch { in_name: u8, folder: u8 },
+    ActorFolderMismatch { in_name: u16, folder: u16 },
     /// The directory walk could not read an entry. Skipped.
     #[error("cannot read: {0}")]
     Walk(String),
@@ -39,7 +53,10 @@ pub enum ProblemKind {
 impl ProblemKind {
     /// Whether the file was left out of the corpus (as opposed to kept with a warning).
     pub fn skipped(&self) -> bool {
-        !matches!(self, ProblemKind::ActorFolderMismatch { .. })
+        !matches!(
+            self,
+            ProblemKind::ActorFolderMismatch { .. } | ProblemKind::MixedFolder(_)
+        )
     }
 }
 
@@ -52,10 +69,10 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verdict = if self.kind.skipped() {
-            "skipped"
-        } else {
-            "kept"
+        let verdict = match self.kind {
+            ProblemKind::MixedFolder(_) => "reported",
+            _ if self.kind.skipped() => "skipped",
+            _ => "kept",
         };
         write!(
             f,
@@ -98,7 +115,7 @@ fn ignore_reason(path: &Path) -> Option<String> {
 }
 
 /// The actor number of an enclosing `Actor_XX` folder, if any.
-fn actor_folder(path: &Path) -> Option<u8> {
+fn actor_folder(path: &Path) -> Option<u16> {
     let parent = path
         .parent()?
         .file_name()?
@@ -107,13 +124,13 @@ fn actor_folder(path: &Path) -> Option<u8> {
     parent.strip_prefix("actor_")?.parse().ok()
 }
 
-/// Every file under `root`: RAVDESS-named candidates; strays and non-files reported.
+/// Every `.wav` under `root` with its name; strays and non-files reported.
 fn walk(
     root: &Path,
     problems: &mut Vec<Problem>,
     ignored: &mut Vec<Ignored>,
-) -> Vec<(PathBuf, RavdessId)> {
-    let mut candidates: Vec<(PathBuf, RavdessId)> = Vec::new();
+) -> Vec<(PathBuf, String)> {
+    let mut candidates: Vec<(PathBuf, String)> = Vec::new();
     for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -158,28 +175,86 @@ fn walk(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match RavdessId::parse(&name) {
-            Ok(id) => candidates.push((path, id)),
-            Err(e) => problems.push(Problem {
-                path,
-                kind: ProblemKind::BadName(e.to_string()),
-            }),
-        }
+        candidates.push((path, name));
     }
     candidates
+}
+
+/// The corpus's format (`forced`, else the one most names parse as; RAVDESS when none
+/// does) and the files of that format. Other names are reported: bad names with that
+/// format's reason, other corpora's names as such, and each folder mixing corpora once.
+fn identify(
+    files: Vec<(PathBuf, String)>,
+    forced: Option<CorpusFormat>,
+    problems: &mut Vec<Problem>,
+) -> (CorpusFormat, Vec<(PathBuf, ClipId)>) {
+    let parsed: Vec<(PathBuf, String, Option<ClipId>)> = files
+        .into_iter()
+        .map(|(path, name)| {
+            let id = ClipId::parse(&name).ok();
+            (path, name, id)
+        })
+        .collect();
+    let mut by_format: BTreeMap<CorpusFormat, usize> = BTreeMap::new();
+    let mut by_folder: BTreeMap<PathBuf, BTreeMap<CorpusFormat, usize>> = BTreeMap::new();
+    for (path, _, id) in &parsed {
+        if let Some(id) = id {
+            *by_format.entry(id.format()).or_default() += 1;
+            let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            *by_folder
+                .entry(folder)
+                .or_default()
+                .entry(id.format())
+                .or_default() += 1;
+        }
+    }
+    let format = forced.unwrap_or_else(|| {
+        by_format
+            .iter()
+            .max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))
+            .map_or(CorpusFormat::Ravdess, |(f, _)| *f)
+    });
+    for (folder, counts) in by_folder.into_iter().filter(|(_, c)| c.len() > 1) {
+        let mut counts: Vec<(CorpusFormat, usize)> = counts.into_iter().collect();
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let list: Vec<String> = counts.iter().map(|(f, n)| format!("{n} {f}")).collect();
+        problems.push(Problem {
+            path: folder,
+            kind: ProblemKind::MixedFolder(list.join(", ")),
+        });
+    }
+    let mut kept = Vec::new();
+    for (path, name, id) in parsed {
+        let kind = match id {
+            Some(id) if id.format() == format => {
+                kept.push((path, id));
+                continue;
+            }
+            Some(id) => ProblemKind::OtherCorpus {
+                found: id.format(),
+                corpus: format,
+            },
+            None => ProblemKind::BadName(match format.parse(&name) {
+                Err(e) => format!("not a {format} name: {e}"),
+                Ok(_) => format!("not a {format} name"),
+            }),
+        };
+        problems.push(Problem { path, kind });
+    }
+    (format, kept)
 }
 
 /// Groups files by id and keeps the shallowest path (then the first by name) of each clip;
 /// the other copies and actor-folder mismatches are reported.
 fn choose_copies(
-    candidates: Vec<(PathBuf, RavdessId)>,
+    candidates: Vec<(PathBuf, ClipId)>,
     problems: &mut Vec<Problem>,
-) -> Vec<(RavdessId, PathBuf)> {
-    let mut by_id: BTreeMap<RavdessId, Vec<PathBuf>> = BTreeMap::new();
+) -> Vec<(ClipId, PathBuf)> {
+    let mut by_id: BTreeMap<ClipId, Vec<PathBuf>> = BTreeMap::new();
     for (path, id) in candidates {
         by_id.entry(id).or_default().push(path);
     }
-    let mut chosen: Vec<(RavdessId, PathBuf)> = Vec::with_capacity(by_id.len());
+    let mut chosen: Vec<(ClipId, PathBuf)> = Vec::with_capacity(by_id.len());
     for (id, mut paths) in by_id {
         paths.sort_by(|a, b| {
             a.components()
@@ -200,12 +275,13 @@ fn choose_copies(
             });
         }
         if let Some(folder) = actor_folder(&kept)
-            && folder != id.actor.number()
+            && id.actor.set() == Some(super::SpeakerSet::Ravdess)
+            && folder != id.actor.local()
         {
             problems.push(Problem {
                 path: kept.clone(),
                 kind: ProblemKind::ActorFolderMismatch {
-                    in_name: id.actor.number(),
+                    in_name: id.actor.local(),
                     folder,
                 },
             });
@@ -216,7 +292,7 @@ fn choose_copies(
 }
 
 /// Decodes every chosen file in parallel to validate it and learn its duration.
-fn validate(chosen: Vec<(RavdessId, PathBuf)>, opts: &LoadOptions) -> Vec<Result<Clip, Problem>> {
+fn validate(chosen: Vec<(ClipId, PathBuf)>, opts: &LoadOptions) -> Vec<Result<Clip, Problem>> {
     chosen
         .into_par_iter()
         .map(|(id, path)| match audio::read_wav(&path, opts) {
@@ -236,8 +312,13 @@ fn validate(chosen: Vec<(RavdessId, PathBuf)>, opts: &LoadOptions) -> Vec<Result
         .collect()
 }
 
-/// Scans `root` recursively. Fails only if `root` itself cannot be read.
-pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Error> {
+/// Scans `root` recursively for the clips of one corpus: `format`, or the one most file
+/// names belong to. Fails only if `root` itself cannot be read.
+pub fn scan_dir(
+    root: &Path,
+    format: Option<CorpusFormat>,
+    opts: &LoadOptions,
+) -> Result<Corpus, std::io::Error> {
     let meta = std::fs::metadata(root)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", root.display())))?;
     if !meta.is_dir() {
@@ -249,7 +330,8 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
 
     let mut problems = Vec::new();
     let mut ignored = Vec::new();
-    let candidates = walk(root, &mut problems, &mut ignored);
+    let files = walk(root, &mut problems, &mut ignored);
+    let (found, candidates) = identify(files, format, &mut problems);
     let chosen = choose_copies(candidates, &mut problems);
     let loaded = validate(chosen, opts);
     let mut clips = Vec::with_capacity(loaded.len());
@@ -265,7 +347,7 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
         log::warn!("{p}");
     }
     log::info!(
-        "scanned {}: {} clips, {} problems, {} ignored",
+        "scanned {} ({found}): {} clips, {} problems, {} ignored",
         root.display(),
         clips.len(),
         problems.len(),
@@ -274,6 +356,7 @@ pub fn scan_dir(root: &Path, opts: &LoadOptions) -> Result<Corpus, std::io::Erro
     Ok(Corpus {
         spec: CorpusSpec::Directory {
             path: root.to_path_buf(),
+            format,
         },
         clips,
         problems,

@@ -6,15 +6,16 @@ use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Corpus, Emotion, Sex, VocalChannel};
+use super::{Actor, Corpus, Emotion, Sex, VocalChannel};
 
 /// One actor's row of the actor × emotion table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorRow {
-    pub actor: u8,
+    /// The speaker as the corpus writes it (`12`, `03`, `1001`, `DC`, `OAF`).
+    pub actor: String,
     pub sex: Sex,
-    /// Clip counts in emotion code order (neutral … surprised).
-    pub counts: [usize; 8],
+    /// Clip counts per emotion, in the order of [`CorpusSummary::emotions`].
+    pub counts: Vec<usize>,
     pub total: usize,
 }
 
@@ -31,12 +32,17 @@ pub struct Durations {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CorpusSummary {
     pub corpus: String,
+    /// The corpus's format (the one most clips have): `ravdess`, `emodb` …
+    pub format: String,
+    /// The emotions present (shared vocabulary, code order), with the corpus's own labels.
+    pub emotions: Vec<Emotion>,
+    pub native_labels: Vec<String>,
     pub clips: usize,
     pub speech_clips: usize,
     pub song_clips: usize,
     pub actors: Vec<ActorRow>,
-    /// Clip counts per emotion, in code order.
-    pub emotion_totals: [usize; 8],
+    /// Clip counts per emotion, in the order of `emotions`.
+    pub emotion_totals: Vec<usize>,
     pub durations: Durations,
     /// Clips per native sample rate (Hz).
     pub sample_rates: BTreeMap<u32, usize>,
@@ -52,23 +58,25 @@ pub struct CorpusSummary {
 
 impl CorpusSummary {
     pub fn of(corpus: &Corpus) -> Self {
-        let mut rows: BTreeMap<u8, ActorRow> = BTreeMap::new();
-        let mut emotion_totals = [0usize; 8];
+        let emotions = corpus.emotions();
+        let column = |e: Emotion| emotions.iter().position(|&x| x == e).unwrap_or(0);
+        let mut rows: BTreeMap<Actor, ActorRow> = BTreeMap::new();
+        let mut emotion_totals = vec![0usize; emotions.len()];
         let mut sample_rates = BTreeMap::new();
         let mut channels = BTreeMap::new();
         let mut encodings = BTreeMap::new();
         let mut durations: Vec<f64> = Vec::with_capacity(corpus.clips.len());
         let mut song = 0;
         for c in &corpus.clips {
-            let row = rows.entry(c.id.actor.number()).or_insert(ActorRow {
-                actor: c.id.actor.number(),
+            let row = rows.entry(c.id.actor).or_insert_with(|| ActorRow {
+                actor: c.id.actor.label(),
                 sex: c.id.sex(),
-                counts: [0; 8],
+                counts: vec![0; emotions.len()],
                 total: 0,
             });
-            row.counts[c.id.emotion.index()] += 1;
+            row.counts[column(c.id.emotion)] += 1;
             row.total += 1;
-            emotion_totals[c.id.emotion.index()] += 1;
+            emotion_totals[column(c.id.emotion)] += 1;
             *sample_rates.entry(c.sample_rate).or_insert(0) += 1;
             *channels.entry(c.channels).or_insert(0) += 1;
             *encodings.entry(c.encoding.to_string()).or_insert(0) += 1;
@@ -94,8 +102,22 @@ impl CorpusSummary {
                 max: durations[n - 1],
             }
         };
+        let format = corpus
+            .formats()
+            .first()
+            .map_or(super::CorpusFormat::default(), |(f, _)| *f);
         CorpusSummary {
             corpus: corpus.spec.to_string(),
+            format: format.name().to_string(),
+            native_labels: emotions
+                .iter()
+                .map(|&e| {
+                    format
+                        .native_label(e)
+                        .unwrap_or_else(|| e.name().to_string())
+                })
+                .collect(),
+            emotions,
             clips: corpus.clips.len(),
             speech_clips: corpus.clips.len() - song,
             song_clips: song,
@@ -126,6 +148,19 @@ fn fmt_map<K: fmt::Display>(m: &BTreeMap<K, usize>, unit: &str) -> String {
 impl fmt::Display for CorpusSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "corpus: {}", self.corpus)?;
+        if self.format != "ravdess" {
+            let title = self
+                .format
+                .parse::<super::CorpusFormat>()
+                .map_or(self.format.clone(), |c| c.title().to_string());
+            let labels: Vec<String> = self
+                .emotions
+                .iter()
+                .zip(&self.native_labels)
+                .map(|(e, n)| format!("{e}={n}"))
+                .collect();
+            writeln!(f, "format: {title} (its labels: {})", labels.join(", "))?;
+        }
         write!(
             f,
             "{} clips ({} speech, {} song), {} actors",
@@ -136,7 +171,7 @@ impl fmt::Display for CorpusSummary {
         )?;
         writeln!(f)?;
         let mut header = String::from("actor sex ");
-        for e in Emotion::ALL {
+        for e in &self.emotions {
             let _ = write!(header, " {:>4}", e.short());
         }
         header.push_str("  total");
@@ -146,15 +181,15 @@ impl fmt::Display for CorpusSummary {
                 Sex::Male => "M",
                 Sex::Female => "F",
             };
-            let mut line = format!("{:>5} {sex:>3} ", format!("{:02}", r.actor));
-            for c in r.counts {
+            let mut line = format!("{:>5} {sex:>3} ", r.actor);
+            for c in &r.counts {
                 let _ = write!(line, " {c:>4}");
             }
             let _ = write!(line, "  {:>5}", r.total);
             writeln!(f, "{line}")?;
         }
         let mut line = String::from("total      ");
-        for c in self.emotion_totals {
+        for c in &self.emotion_totals {
             let _ = write!(line, " {c:>4}");
         }
         let _ = write!(line, "  {:>5}", self.clips);

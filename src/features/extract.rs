@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FeatureConfig, summarise};
 use crate::audio::LoadOptions;
-use crate::corpus::{Clip, ClipSource, Corpus, RavdessId};
+use crate::corpus::{Clip, ClipId, ClipSource, Corpus};
 
 pub use crate::jobs::CancelToken;
 
@@ -23,7 +23,7 @@ pub struct Cancelled;
 /// One clip's feature vector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureRow {
-    pub id: RavdessId,
+    pub id: ClipId,
     /// File path, or `synthetic:NAME`.
     pub location: String,
     pub values: Vec<f32>,

@@ -3,7 +3,7 @@
 //! the clip's `classic+contrast` feature vector. Both shells' clip analysis.
 
 use crate::audio::Audio;
-use crate::corpus::RavdessId;
+use crate::corpus::ClipId;
 
 use super::analysis::analyse;
 use super::{FeatureConfig, Preset, summarise};
@@ -18,7 +18,7 @@ pub const SPECTROGRAM_MAX_HZ: f64 = 5000.0;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipAnalysis {
     /// The RAVDESS fields, for corpus clips and files named like them.
-    pub id: Option<RavdessId>,
+    pub id: Option<ClipId>,
     pub sample_rate: u32,
     pub duration: f64,
     /// Min and max of the waveform in [`ENVELOPE_SLICES`] equal slices.
@@ -57,7 +57,7 @@ pub fn envelope(samples: &[f32], slices: usize) -> Vec<(f32, f32)> {
 }
 
 /// Analyses a clip for the inspector (librosa-compatible `classic+contrast` settings).
-pub fn clip_analysis(audio: &Audio, id: Option<RavdessId>) -> ClipAnalysis {
+pub fn clip_analysis(audio: &Audio, id: Option<ClipId>) -> ClipAnalysis {
     let cfg = FeatureConfig::preset(Preset::ClassicContrast);
     let a = analyse(audio, &cfg);
     let sr = f64::from(audio.sample_rate);

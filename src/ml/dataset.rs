@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::corpus::{Actor, Emotion, RavdessId, Sex};
+use crate::corpus::{Actor, ClipId, Emotion, Sex};
 use crate::features::extract::FeatureTable;
 
 /// Dense row-major features with labels, speaker groups and clip ids.
@@ -17,7 +17,7 @@ pub struct Dataset {
     pub y: Vec<usize>,
     /// The emotions present, in code order; class `k` is `classes[k]`.
     pub classes: Vec<Emotion>,
-    pub ids: Vec<RavdessId>,
+    pub ids: Vec<ClipId>,
 }
 
 /// The rows `idx` of row-major `x` (`d` columns), in that order.

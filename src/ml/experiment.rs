@@ -243,6 +243,7 @@ fn run_inner(
         extract_seconds: 0.0,
         corpus: String::new(),
         normalisation: spec.normalisation(),
+        cross_corpus: None,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Classification: datasets, scaling, SMOTE, models, protocols, metrics, experiments.
 
+pub mod cross;
 pub mod dataset;
 pub mod experiment;
 pub mod export;

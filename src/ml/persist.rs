@@ -142,7 +142,7 @@ pub fn train_final(
     let d = ds.n_features;
     let mut x = ds.x.clone();
     if spec.speaker_norm {
-        let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+        let groups: Vec<u16> = ds.ids.iter().map(|i| i.actor.number()).collect();
         normalise_per_group(&mut x, d, &groups);
     }
     let mut y = ds.y.clone();

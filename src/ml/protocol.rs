@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::dataset::Dataset;
-use crate::corpus::Sex;
+use crate::corpus::{CorpusFormat, Sex};
 
 /// The protocol both shells start from: speaker-independent actor 5-fold.
 pub const DEFAULT_PROTOCOL: &str = "actor-kfold:5";
@@ -28,10 +28,13 @@ pub enum Protocol {
     /// Leave one speaker out: one fold per actor (speaker-independent).
     Loso,
     /// Train on every actor but these, test on these (speaker-independent).
-    Holdout { test_actors: Vec<u8> },
+    Holdout { test_actors: Vec<u16> },
     /// Explicit folds: each a set of test actors, trained on everyone else (for comparison
     /// with published fold assignments).
-    Folds { test_actors: Vec<Vec<u8>> },
+    Folds { test_actors: Vec<Vec<u16>> },
+    /// Cross-corpus: train on every clip of the other corpus, test on every clip of this
+    /// one (speaker-independent: corpora share no speakers).
+    CrossCorpus { test: CorpusFormat },
 }
 
 /// One train/test split, as row indices.
@@ -46,13 +49,17 @@ pub enum ProtocolError {
     #[error("{0} needs at least {1} actors, the data has {2}")]
     TooFewActors(String, usize, usize),
     #[error("hold-out actors {0:?} are not in the data")]
-    NoTestActors(Vec<u8>),
+    NoTestActors(Vec<u16>),
     #[error("hold-out leaves no training actors")]
     NoTrainActors,
     #[error("fold {0} (test actors {1:?}) has no clips in the data")]
-    EmptyFold(usize, Vec<u8>),
+    EmptyFold(usize, Vec<u16>),
     #[error("bad protocol '{0}': {1}")]
     Parse(String, String),
+    #[error(
+        "cross-corpus evaluation needs clips of {0} to test on and of another corpus to train on"
+    )]
+    CrossCorpus(CorpusFormat),
 }
 
 impl Protocol {
@@ -67,10 +74,10 @@ impl Protocol {
     /// The folds of this protocol over `ds`.
     pub fn folds(&self, ds: &Dataset) -> Result<Vec<Fold>, ProtocolError> {
         let n = ds.len();
-        let mut actors: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+        let mut actors: Vec<u16> = ds.ids.iter().map(|i| i.actor.number()).collect();
         actors.sort_unstable();
         actors.dedup();
-        let by_fold = |fold_of_actor: &dyn Fn(u8) -> usize, k: usize| -> Vec<Fold> {
+        let by_fold = |fold_of_actor: &dyn Fn(u16) -> usize, k: usize| -> Vec<Fold> {
             (0..k)
                 .map(|f| {
                     let (test, train): (Vec<usize>, Vec<usize>) =
@@ -88,7 +95,7 @@ impl Protocol {
                         actors.len(),
                     ));
                 }
-                let pos = |a: u8| actors.iter().position(|&x| x == a).unwrap_or(0);
+                let pos = |a: u16| actors.iter().position(|&x| x == a).unwrap_or(0);
                 Ok(by_fold(&pos, actors.len()))
             }
             Protocol::ActorKFold { k } => {
@@ -100,12 +107,12 @@ impl Protocol {
                     ));
                 }
                 let assign = sex_balanced_folds(&actors, *k);
-                let fold = |a: u8| assign.iter().find(|(x, _)| *x == a).map_or(0, |(_, f)| *f);
+                let fold = |a: u16| assign.iter().find(|(x, _)| *x == a).map_or(0, |(_, f)| *f);
                 Ok(by_fold(&fold, *k))
             }
             Protocol::Holdout { test_actors } => {
                 let (test, train): (Vec<usize>, Vec<usize>) =
-                    (0..n).partition(|&i| test_actors.contains(&ds.actor(i).number()));
+                    (0..n).partition(|&i| test_actors.contains(&ds.actor(i).local()));
                 if test.is_empty() {
                     return Err(ProtocolError::NoTestActors(test_actors.clone()));
                 }
@@ -118,7 +125,7 @@ impl Protocol {
                 let mut folds = Vec::new();
                 for (f, set) in test_actors.iter().enumerate() {
                     let (test, train): (Vec<usize>, Vec<usize>) =
-                        (0..n).partition(|&i| set.contains(&ds.actor(i).number()));
+                        (0..n).partition(|&i| set.contains(&ds.actor(i).local()));
                     if test.is_empty() {
                         return Err(ProtocolError::EmptyFold(f + 1, set.clone()));
                     }
@@ -134,13 +141,41 @@ impl Protocol {
                 seed,
             } => Ok(vec![stratified_split(ds, *test_fraction, *seed)]),
             Protocol::StratifiedKFold { k, seed } => Ok(stratified_folds(ds, *k, *seed)),
+            Protocol::CrossCorpus { test: corpus } => {
+                let (test, train): (Vec<usize>, Vec<usize>) =
+                    (0..n).partition(|&i| ds.ids[i].format() == *corpus);
+                if test.is_empty() || train.is_empty() {
+                    return Err(ProtocolError::CrossCorpus(*corpus));
+                }
+                Ok(vec![Fold { train, test }])
+            }
         }
     }
 }
 
+/// Speaker numbers written as `1,2,5-8` (1-99, or CREMA-D's 1001-1091).
+fn speaker_list(list: &str) -> Result<Vec<u16>, String> {
+    let one = |a: &str| -> Result<u16, String> {
+        a.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|a| (1..=99).contains(a) || (1001..=1091).contains(a))
+            .ok_or_else(|| format!("'{a}' is not a speaker number (1-99, CREMA-D 1001-1091)"))
+    };
+    let mut actors = Vec::new();
+    for part in list.split(',').filter(|p| !p.is_empty()) {
+        if let Some((a, b)) = part.split_once('-') {
+            actors.extend(one(a)?..=one(b)?);
+        } else {
+            actors.push(one(part)?);
+        }
+    }
+    Ok(actors)
+}
+
 /// Actors to `k` folds: males round-robin, then females continuing, so folds balance by sex.
-fn sex_balanced_folds(actors: &[u8], k: usize) -> Vec<(u8, usize)> {
-    let mut assign: Vec<(u8, usize)> = Vec::new();
+fn sex_balanced_folds(actors: &[u16], k: usize) -> Vec<(u16, usize)> {
+    let mut assign: Vec<(u16, usize)> = Vec::new();
     let mut next = 0usize;
     for sex in [Sex::Male, Sex::Female] {
         for &a in actors
@@ -214,6 +249,7 @@ impl fmt::Display for Protocol {
                     .collect();
                 write!(f, "folds:{}", sets.join("/"))
             }
+            Protocol::CrossCorpus { test } => write!(f, "cross-corpus:{}", test.name()),
         }
     }
 }
@@ -230,26 +266,12 @@ impl FromStr for Protocol {
             a.parse::<usize>()
                 .map_err(|_| bad("expected a whole number"))
         };
-        let actor_list = |list: &str| -> Result<Vec<u8>, ProtocolError> {
-            let mut actors = Vec::new();
-            for part in list.split(',').filter(|p| !p.is_empty()) {
-                let one = |a: &str| -> Result<u8, ProtocolError> {
-                    a.trim()
-                        .parse::<u8>()
-                        .ok()
-                        .filter(|a| (1..=99).contains(a))
-                        .ok_or_else(|| bad(&format!("'{a}' is not an actor number (1-99)")))
-                };
-                if let Some((a, b)) = part.split_once('-') {
-                    actors.extend(one(a)?..=one(b)?);
-                } else {
-                    actors.push(one(part)?);
-                }
-            }
-            Ok(actors)
-        };
+        let actor_list = |list: &str| speaker_list(list).map_err(|why| bad(&why));
         match kind {
             "loso" => Ok(Protocol::Loso),
+            "cross-corpus" => Ok(Protocol::CrossCorpus {
+                test: arg.parse().map_err(|e: String| bad(&e))?,
+            }),
             "folds" => {
                 let mut sets = Vec::new();
                 for set in arg.split('/') {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::experiment::ExperimentSpec;
 use super::metrics::{Confusion, Scores};
 use super::models::ModelSpec;
-use crate::corpus::{Emotion, RavdessId, Sex};
+use crate::corpus::{ClipId, Emotion, Sex};
 
 /// What a report can be broken down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,18 +30,18 @@ impl Facet {
     }
 
     /// The clip's group: a sort key and its name ("03 (M)", "female", "strong", "dogs").
-    fn of(self, id: &RavdessId) -> (u8, String) {
+    fn of(self, id: &ClipId) -> (u16, String) {
         match self {
             Facet::Actor => {
                 let sex = if id.sex() == Sex::Male { "M" } else { "F" };
-                (
-                    id.actor.number(),
-                    format!("{:02} ({sex})", id.actor.number()),
-                )
+                (id.actor.number(), format!("{} ({sex})", id.actor))
             }
-            Facet::Sex => (u8::from(id.sex() == Sex::Female), id.sex().to_string()),
-            Facet::Intensity => (id.intensity as u8, id.intensity.to_string()),
-            Facet::Statement => (id.statement as u8, id.statement.to_string()),
+            Facet::Sex => (u16::from(id.sex() == Sex::Female), id.sex().to_string()),
+            Facet::Intensity => (u16::from(id.intensity.code()), id.intensity.to_string()),
+            Facet::Statement => (
+                u16::from(id.statement.ravdess_code().unwrap_or(u8::MAX)),
+                id.statement.to_string(),
+            ),
         }
     }
 }
@@ -69,7 +69,7 @@ pub struct FoldResult {
 pub struct Report {
     pub spec: ExperimentSpec,
     pub classes: Vec<Emotion>,
-    pub ids: Vec<RavdessId>,
+    pub ids: Vec<ClipId>,
     pub folds: Vec<FoldResult>,
     /// All folds' test predictions pooled.
     pub pooled: Confusion,
@@ -87,13 +87,16 @@ pub struct Report {
     /// [`ExperimentSpec::normalisation`], for readers of the JSON.
     #[serde(default)]
     pub normalisation: String,
+    /// For a cross-corpus run: the two corpora and the classes they share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_corpus: Option<super::cross::CrossCorpus>,
 }
 
 impl Report {
     /// Scores of the pooled test predictions split by a facet of the clips (each actor, each
     /// intensity, each statement, each sex): (group, scores, clips), groups in order.
     pub fn breakdown(&self, facet: Facet) -> Vec<(String, Scores, usize)> {
-        let mut groups: std::collections::BTreeMap<(u8, String), Confusion> = Default::default();
+        let mut groups: std::collections::BTreeMap<(u16, String), Confusion> = Default::default();
         for (row, truth, pred) in self.predictions() {
             let Some(id) = self.ids.get(row) else {
                 continue;
@@ -112,7 +115,7 @@ impl Report {
 
     /// A clip's test prediction: (true class, predicted class, probabilities — empty when
     /// the report no longer holds them).
-    pub fn prediction_of(&self, id: &RavdessId) -> Option<(Emotion, Emotion, Vec<f64>)> {
+    pub fn prediction_of(&self, id: &ClipId) -> Option<(Emotion, Emotion, Vec<f64>)> {
         let row = self.ids.iter().position(|i| i == id)?;
         self.folds.iter().find_map(|f| {
             let k = f.test_rows.iter().position(|&r| r == row)?;

@@ -56,14 +56,14 @@ impl StandardScaler {
 
 /// Z-scores each group's rows with that group's own mean and std (rows of a group with a
 /// single member become zeros).
-pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u8]) {
+pub fn normalise_per_group(x: &mut [f64], d: usize, groups: &[u16]) {
     normalise_groups(x, d, groups, |_, rows| rows.to_vec());
 }
 
 /// Z-scores each group's rows with statistics of `n` of that group's rows drawn at random
 /// (seeded; a group with ≤ `n` rows uses all of them) — a speaker enrolled with `n` clips.
 /// Uses no labels.
-pub fn normalise_per_group_enrolled(x: &mut [f64], d: usize, groups: &[u8], n: usize, seed: u64) {
+pub fn normalise_per_group_enrolled(x: &mut [f64], d: usize, groups: &[u16], n: usize, seed: u64) {
     use rand::SeedableRng;
     use rand::seq::SliceRandom;
     normalise_groups(x, d, groups, |g, rows| {
@@ -81,10 +81,10 @@ pub fn normalise_per_group_enrolled(x: &mut [f64], d: usize, groups: &[u8], n: u
 fn normalise_groups(
     x: &mut [f64],
     d: usize,
-    groups: &[u8],
-    reference: impl Fn(u8, &[usize]) -> Vec<usize>,
+    groups: &[u16],
+    reference: impl Fn(u16, &[usize]) -> Vec<usize>,
 ) {
-    let mut keys: Vec<u8> = groups.to_vec();
+    let mut keys: Vec<u16> = groups.to_vec();
     keys.sort_unstable();
     keys.dedup();
     for g in keys {
@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn enrolled_normalisation_uses_only_n_rows_and_all_rows_when_n_is_large() {
         let rows: Vec<f64> = (0..10).map(|i| (i * i) as f64).collect();
-        let groups = vec![4u8; 10];
+        let groups = vec![4u16; 10];
         let mut all = rows.clone();
         normalise_per_group(&mut all, 1, &groups);
         let mut big = rows.clone();

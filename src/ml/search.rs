@@ -77,7 +77,7 @@ pub(super) fn fit_and_predict(
 
 /// Inner folds over the training rows, grouped by actor (at most `k`, at least 2 actors).
 fn inner_folds(ds: &Dataset, train: &[usize], k: usize) -> Vec<Fold> {
-    let mut actors: Vec<u8> = train.iter().map(|&i| ds.actor(i).number()).collect();
+    let mut actors: Vec<u16> = train.iter().map(|&i| ds.actor(i).number()).collect();
     actors.sort_unstable();
     actors.dedup();
     let k = k.min(actors.len());
@@ -315,7 +315,7 @@ pub(super) fn normalised(ds: &Dataset, spec: &ExperimentSpec) -> (Vec<f64>, Opti
     if !spec.speaker_norm {
         return (x, None);
     }
-    let groups: Vec<u8> = ds.ids.iter().map(|i| i.actor.number()).collect();
+    let groups: Vec<u16> = ds.ids.iter().map(|i| i.actor.number()).collect();
     let enrolled = spec.enrol.map(|n| {
         let mut e = ds.x.clone();
         normalise_per_group_enrolled(

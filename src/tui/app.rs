@@ -145,7 +145,7 @@ impl App {
             }
             Action::StartOpen => {
                 let text = match &self.shared.spec {
-                    CorpusSpec::Directory { path } => path.display().to_string(),
+                    CorpusSpec::Directory { path, .. } => path.display().to_string(),
                     CorpusSpec::Synthetic { .. } => String::new(),
                 };
                 return self.apply(vec![Effect::Ask(Prompt::OpenCorpus, text)]);
@@ -274,7 +274,7 @@ impl App {
                 ]
             }
             Prompt::OpenCorpus if !t.is_empty() => {
-                return self.open(CorpusSpec::Directory { path: t.into() });
+                return self.open(CorpusSpec::directory(t));
             }
             Prompt::Grid | Prompt::Select | Prompt::Protocol | Prompt::Seed => {
                 self.train.on_prompt(prompt, t)

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::corpus::{Clip, Corpus, CorpusSpec, RavdessId};
+use crate::corpus::{Clip, ClipId, Corpus, CorpusSpec};
 use crate::features::Preset;
 use crate::features::inspect::ClipAnalysis;
 use crate::features::stats::FeatureStats;
@@ -21,7 +21,7 @@ pub use super::tabs::Pane;
 /// What the inspector shows: a corpus clip, or any WAV file (e.g. a classified one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClipKey {
-    Corpus(RavdessId),
+    Corpus(ClipId),
     File(PathBuf),
 }
 
@@ -36,7 +36,7 @@ impl ClipKey {
         }
     }
 
-    pub fn ravdess(&self) -> Option<RavdessId> {
+    pub fn ravdess(&self) -> Option<ClipId> {
         match self {
             ClipKey::Corpus(id) => Some(*id),
             ClipKey::File(_) => None,

@@ -1,7 +1,7 @@
 //! What every pane may read: the corpus, the session's experiments, what plays, the jobs.
 //! The app owns it and changes it; panes get it read-only and ask for changes as effects.
 
-use crate::corpus::{Corpus, CorpusSpec, RavdessId};
+use crate::corpus::{ClipId, Corpus, CorpusSpec};
 
 use super::jobs::Jobs;
 use super::msg::Playing;
@@ -37,7 +37,7 @@ impl Shared {
     }
 
     /// The neutral (or calm) take of a corpus clip.
-    pub fn counterpart(&self, id: &RavdessId) -> Option<RavdessId> {
+    pub fn counterpart(&self, id: &ClipId) -> Option<ClipId> {
         self.corpus.as_ref()?.counterpart(id)
     }
 

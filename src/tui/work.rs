@@ -8,7 +8,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use crate::audio::LoadOptions;
-use crate::corpus::{Clip, Corpus, RavdessId};
+use crate::corpus::{Clip, ClipId, Corpus};
 use crate::features::extract::{FeatureCache, extract_corpus};
 use crate::features::inspect::{ClipAnalysis, clip_analysis};
 use crate::features::{FeatureConfig, Preset};
@@ -39,7 +39,7 @@ pub fn key_view(
             let audio = crate::audio::load(path, load).map_err(|e| e.to_string())?;
             let id = path
                 .file_stem()
-                .and_then(|s| RavdessId::parse(&s.to_string_lossy()).ok());
+                .and_then(|s| ClipId::parse(&s.to_string_lossy()).ok());
             Ok(clip_analysis(&audio, id))
         }
         (ClipKey::Corpus(id), None) => Err(format!("{id} is not in the corpus")),

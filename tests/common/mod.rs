@@ -29,14 +29,12 @@ pub fn fixtures() -> Option<PathBuf> {
 /// (all takes of each), opened as a directory corpus.
 pub fn synthetic_on_disk(
     dir: &std::path::Path,
-    actors: &[u8],
+    actors: &[u16],
     emotions: &[emoscope::corpus::Emotion],
 ) -> emoscope::corpus::Corpus {
     emoscope::cli::write_synthetic(dir, 5, actors, emotions, None).unwrap();
     emoscope::corpus::Corpus::open(
-        &emoscope::corpus::CorpusSpec::Directory {
-            path: dir.to_path_buf(),
-        },
+        &emoscope::corpus::CorpusSpec::directory(dir.to_path_buf()),
         &emoscope::audio::LoadOptions::default(),
     )
     .unwrap()

@@ -12,6 +12,7 @@
 //! its own seeded stream, so a clip's samples do not depend on which other clips were made.
 //! Only clip metadata lives in the corpus; samples are rendered when a clip is loaded.
 
+pub mod layouts;
 pub mod phones;
 pub mod profiles;
 
@@ -21,8 +22,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::audio::{Audio, SampleEncoding};
-use crate::corpus::ravdess::{Actor, Emotion, Intensity, RavdessId};
-use crate::corpus::{Clip, ClipSource, Corpus, CorpusSpec};
+use crate::corpus::{Actor, ClipId, Emotion, Intensity};
+use crate::corpus::{Clip, ClipSource, Corpus, CorpusFormat, CorpusSpec};
 use crate::util::derive_seed;
 use phones::{Target, sentence, target};
 use profiles::{NEUTRAL, Profile, Voice, idiosyncrasy, normal};
@@ -59,8 +60,9 @@ pub fn actor_profile(seed: u64, actor: Actor, emotion: Emotion, intensity: Inten
     };
     let k = voice.expressiveness
         * match intensity {
-            Intensity::Normal => 1.0,
-            Intensity::Strong => 1.6,
+            Intensity::Low => 0.7,
+            Intensity::Normal | Intensity::Medium | Intensity::Unspecified => 1.0,
+            Intensity::Strong | Intensity::High => 1.6,
         };
     scale_from_neutral(own, k)
 }
@@ -118,17 +120,23 @@ pub struct Plan {
 }
 
 /// A clip's own seed: the corpus seed mixed with the clip's name.
-fn clip_seed(seed: u64, id: &RavdessId) -> u64 {
-    let code: u64 = id
-        .stem()
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .fold(0, |acc, d| acc * 10 + u64::from(d - b'0'));
+fn clip_seed(seed: u64, id: &ClipId) -> u64 {
+    let stem = id.stem();
+    let code: u64 = match id.format() {
+        CorpusFormat::Ravdess | CorpusFormat::RavdessSong => stem
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold(0, |acc, d| acc * 10 + u64::from(d - b'0')),
+        // Other names mix letters and digits: FNV-1a of the whole stem.
+        _ => stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        }),
+    };
     derive_seed(seed, code)
 }
 
 /// Plans a clip: segment durations, accents, level. Cheap (no audio).
-pub fn plan(id: &RavdessId, seed: u64) -> Plan {
+pub fn plan(id: &ClipId, seed: u64) -> Plan {
     let voice = actor_voice(seed, id.actor);
     let profile = actor_profile(seed, id.actor, id.emotion, id.intensity);
     let mut rng = ChaCha8Rng::seed_from_u64(clip_seed(seed, id));
@@ -551,7 +559,7 @@ fn quantise_16bit(out: &mut [f32]) {
 }
 
 /// Renders one clip of the synthetic corpus.
-pub fn render_clip(id: &RavdessId, seed: u64) -> Audio {
+pub fn render_clip(id: &ClipId, seed: u64) -> Audio {
     let samples = render(&plan(id, seed));
     Audio {
         samples,
@@ -562,9 +570,14 @@ pub fn render_clip(id: &RavdessId, seed: u64) -> Audio {
     }
 }
 
-/// The synthetic corpus: 1440 speech clips (24 actors × 60), metadata only.
+/// The synthetic corpus: 1440 RAVDESS speech clips (24 actors × 60), metadata only.
 pub fn corpus(seed: u64) -> Corpus {
-    let mut ids = RavdessId::speech_corpus();
+    corpus_of(CorpusFormat::Ravdess, seed)
+}
+
+/// The synthetic corpus in a format's naming scheme ([`layouts::clip_ids`]), metadata only.
+pub fn corpus_of(format: CorpusFormat, seed: u64) -> Corpus {
+    let mut ids = layouts::clip_ids(format);
     ids.sort();
     let clips = ids
         .into_iter()
@@ -578,7 +591,7 @@ pub fn corpus(seed: u64) -> Corpus {
         })
         .collect();
     Corpus {
-        spec: CorpusSpec::Synthetic { seed },
+        spec: CorpusSpec::Synthetic { seed, format },
         clips,
         problems: Vec::new(),
         ignored: Vec::new(),

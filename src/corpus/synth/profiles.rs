@@ -12,7 +12,7 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Normal};
 
-use crate::corpus::ravdess::{Emotion, Sex};
+use crate::corpus::{Emotion, Sex};
 
 /// How an emotion moves the voice away from its neutral setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,6 +107,10 @@ pub fn profile(emotion: Emotion) -> Profile {
         ),
         Emotion::Surprised => p(
             5.5, 2.0, 1.00, 5.0, -0.30, 1.0, 1.0, 0.05, 5.0, 1.2, 0.04, 0.03,
+        ),
+        // Low arousal, flat and slow, falling at the end (EmoDB's Langeweile).
+        Emotion::Boredom => p(
+            -2.0, 0.45, 0.84, -3.5, 0.45, 1.0, 1.1, 0.15, -3.0, 0.8, -0.03, -0.02,
         ),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ratatui::crossterm::event::KeyCode::Char;
 
-use crate::corpus::RavdessId;
+use crate::corpus::ClipId;
 use crate::ml::persist::SavedModel;
 use crate::session::Classification;
 use crate::tui::hits::{Surface, Target};
@@ -270,7 +270,7 @@ impl ClassifyPane {
         let stem = h.file.file_stem().map(|s| s.to_string_lossy().to_string());
         Some(
             match stem
-                .and_then(|s| RavdessId::parse(&s).ok())
+                .and_then(|s| ClipId::parse(&s).ok())
                 .filter(|id| shared.corpus.as_ref().is_some_and(|c| c.clip(id).is_some()))
             {
                 Some(id) => ClipKey::Corpus(id),

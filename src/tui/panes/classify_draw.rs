@@ -189,7 +189,7 @@ fn draw_result(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme) {
 /// models are trained on speech clips).
 pub fn truth_of(file: &std::path::Path) -> String {
     let stem = file.file_stem().map(|s| s.to_string_lossy().to_string());
-    let Some(id) = stem.and_then(|s| crate::corpus::RavdessId::parse(&s).ok()) else {
+    let Some(id) = stem.and_then(|s| crate::corpus::ClipId::parse(&s).ok()) else {
         return String::new();
     };
     let song = if id.channel == crate::corpus::VocalChannel::Song {

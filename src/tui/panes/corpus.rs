@@ -12,7 +12,9 @@ use ratatui::widgets::{
     Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, Wrap,
 };
 
-use crate::corpus::{Clip, Corpus, Emotion, Intensity, Sex, Statement, VocalChannel};
+use crate::corpus::{
+    Actor, Clip, ClipId, Corpus, Emotion, Intensity, Sex, Statement, VocalChannel,
+};
 use crate::tui::hits::{HitMap, Surface, Target};
 use crate::tui::keys::{ARROWS_HJKL, Binding, ENTER, ESC, PAGES, SPACE, bind, moves};
 use crate::tui::msg::{Action, ClipKey, Effect, Pane};
@@ -154,21 +156,21 @@ impl CorpusPane {
         let Some(&actor) = corpus.actors().get(self.actor) else {
             return Vec::new();
         };
-        let emotion = Emotion::ALL[self.emotion.min(7)];
+        let Some(&emotion) = corpus.emotions().get(self.emotion) else {
+            return Vec::new();
+        };
         corpus
             .clips
             .iter()
-            .filter(|c| {
-                c.id.actor.number() == actor && c.id.emotion == emotion && self.filters.passes(c)
-            })
+            .filter(|c| c.id.actor == actor && c.id.emotion == emotion && self.filters.passes(c))
             .collect()
     }
 
     /// Clip counts per (actor, emotion) under the filters, in one pass.
-    pub fn counts(&self, corpus: &Corpus) -> HashMap<(u8, Emotion), usize> {
+    pub fn counts(&self, corpus: &Corpus) -> HashMap<(Actor, Emotion), usize> {
         let mut m = HashMap::new();
         for c in corpus.clips.iter().filter(|c| self.filters.passes(c)) {
-            *m.entry((c.id.actor.number(), c.id.emotion)).or_default() += 1;
+            *m.entry((c.id.actor, c.id.emotion)).or_default() += 1;
         }
         m
     }
@@ -179,14 +181,24 @@ impl CorpusPane {
             .map(|c| ClipKey::Corpus(c.id))
     }
 
-    fn filter(&mut self, action: Action) -> bool {
+    /// Cycles a filter through the values the corpus has.
+    fn filter(&mut self, action: Action, corpus: Option<&Corpus>) -> bool {
         let f = &mut self.filters;
+        fn values<T: Ord>(corpus: Option<&Corpus>, label: impl Fn(&ClipId) -> T) -> Vec<T> {
+            corpus.map_or_else(Vec::new, |c| c.distinct(label))
+        }
         match action {
             Action::CycleSex => f.sex = cycle(f.sex, Sex::ALL),
-            Action::CycleIntensity => f.intensity = cycle(f.intensity, Intensity::ALL),
-            Action::CycleStatement => f.statement = cycle(f.statement, Statement::ALL),
-            Action::CycleRepetition => f.repetition = cycle(f.repetition, &[1, 2]),
-            Action::CycleChannel => f.channel = cycle(f.channel, VocalChannel::ALL),
+            Action::CycleIntensity => {
+                f.intensity = cycle(f.intensity, &values(corpus, |id| id.intensity))
+            }
+            Action::CycleStatement => {
+                f.statement = cycle(f.statement, &values(corpus, |id| id.statement))
+            }
+            Action::CycleRepetition => {
+                f.repetition = cycle(f.repetition, &values(corpus, |id| id.repetition))
+            }
+            Action::CycleChannel => f.channel = cycle(f.channel, &values(corpus, |id| id.channel)),
             _ => return false,
         }
         true
@@ -194,10 +206,11 @@ impl CorpusPane {
 
     pub fn update(&mut self, action: Action, shared: &Shared) -> Vec<Effect> {
         let n_actors = shared.corpus.as_ref().map_or(0, |c| c.actors().len());
+        let n_emotions = shared.corpus.as_ref().map_or(0, |c| c.emotions().len());
         let n_clips = self.cell_clips(shared.corpus.as_ref()).len();
         let last = |n: usize| n.saturating_sub(1);
         let mut fx = Vec::new();
-        if self.filter(action) {
+        if self.filter(action, shared.corpus.as_ref()) {
             self.clip_index = 0;
             return fx;
         }
@@ -228,7 +241,7 @@ impl CorpusPane {
             (Focus::Grid, Action::Up) => self.actor = self.actor.saturating_sub(1),
             (Focus::Grid, Action::Down) => self.actor = (self.actor + 1).min(last(n_actors)),
             (Focus::Grid, Action::Left) => self.emotion = self.emotion.saturating_sub(1),
-            (Focus::Grid, Action::Right) => self.emotion = (self.emotion + 1).min(7),
+            (Focus::Grid, Action::Right) => self.emotion = (self.emotion + 1).min(last(n_emotions)),
             (Focus::Grid, Action::PageUp | Action::Home) => self.actor = 0,
             (Focus::Grid, Action::PageDown | Action::End) => self.actor = last(n_actors),
             (Focus::Grid, Action::Enter) if n_clips > 0 => {
@@ -376,9 +389,10 @@ const CELL_W: u16 = 5;
 /// The grid's rows from `offset` on: actor and sex, then the counts tinted by size.
 fn grid_rows(
     pane: &CorpusPane,
-    actors: &[u8],
+    actors: &[Actor],
+    emotions: &[Emotion],
     offset: usize,
-    count: &dyn Fn(u8, Emotion) -> usize,
+    count: &dyn Fn(Actor, Emotion) -> usize,
     max: usize,
     theme: &Theme,
 ) -> Vec<Row<'static>> {
@@ -387,12 +401,11 @@ fn grid_rows(
         .enumerate()
         .skip(offset)
         .map(|(ri, &a)| {
-            let sex = crate::corpus::Actor::new(a).map_or(Sex::Male, |x| x.sex());
             let mut cells = vec![Cell::from(format!(
-                "{a:02} {}",
-                if sex == Sex::Male { "M" } else { "F" }
+                "{a} {}",
+                if a.sex() == Sex::Male { "M" } else { "F" }
             ))];
-            for (ci, &e) in Emotion::ALL.iter().enumerate() {
+            for (ci, &e) in emotions.iter().enumerate() {
                 let n = count(a, e);
                 let mut style = if theme.mode == ColorMode::Mono {
                     Style::default()
@@ -422,11 +435,12 @@ fn draw_grid(
     hits: &mut HitMap,
 ) {
     let actors = corpus.actors();
+    let emotions = corpus.emotions();
     let counts = pane.counts(corpus);
-    let count = |a: u8, e: Emotion| counts.get(&(a, e)).copied().unwrap_or(0);
+    let count = |a: Actor, e: Emotion| counts.get(&(a, e)).copied().unwrap_or(0);
     let max = counts.values().copied().max().unwrap_or(1).max(1);
     let mut header = vec![Cell::from("actor")];
-    for (i, e) in Emotion::ALL.iter().enumerate() {
+    for (i, e) in emotions.iter().enumerate() {
         let c = Cell::from(e.short());
         header.push(if i == pane.emotion {
             c.style(theme.title())
@@ -449,9 +463,12 @@ fn draw_grid(
     // Keep the selected actor visible below the header row.
     let visible_rows = inner.height.saturating_sub(1) as usize;
     let offset = pane.actor.saturating_sub(visible_rows.saturating_sub(1));
-    let rows = grid_rows(pane, &actors, offset, &count, max, theme);
+    let rows = grid_rows(pane, &actors, &emotions, offset, &count, max, theme);
     let widths = std::iter::once(Constraint::Length(ACTOR_W))
-        .chain(std::iter::repeat_n(Constraint::Length(CELL_W), 8))
+        .chain(std::iter::repeat_n(
+            Constraint::Length(CELL_W),
+            emotions.len(),
+        ))
         .collect::<Vec<_>>();
     f.render_widget(
         Table::new(rows, widths)
@@ -463,7 +480,7 @@ fn draw_grid(
     // The cells as drawn: rows below the header, columns after the actor column.
     hits.add(inner, Target::Over(Surface::Grid));
     for (k, actor) in (offset..actors.len()).take(visible_rows).enumerate() {
-        for emotion in 0..8u16 {
+        for emotion in 0..emotions.len() as u16 {
             let x = inner.x + ACTOR_W + 1 + emotion * (CELL_W + 1);
             let cell = Rect::new(x, inner.y + 1 + k as u16, CELL_W, 1).intersection(inner);
             hits.add(cell, Target::Cell(actor, usize::from(emotion)));
@@ -485,13 +502,12 @@ fn draw_clips(
     } else {
         ""
     };
-    let title = match corpus.actors().get(pane.actor) {
-        Some(a) => format!(
-            "Actor {a:02} · {} · {} clip(s){focused}",
-            Emotion::ALL[pane.emotion.min(7)],
-            clips.len(),
-        ),
-        None => "No clips".into(),
+    let title = match (
+        corpus.actors().get(pane.actor),
+        corpus.emotions().get(pane.emotion),
+    ) {
+        (Some(a), Some(e)) => format!("Actor {a} · {e} · {} clip(s){focused}", clips.len()),
+        _ => "No clips".into(),
     };
     let items: Vec<ListItem> = clips
         .iter()

@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::KeyCode::Char;
 
-use crate::corpus::{Emotion, RavdessId};
+use crate::corpus::{ClipId, Emotion};
 use crate::ml::experiment::Facet;
 use crate::tui::hits::{Surface, Target};
 use crate::tui::input::Prompt;
@@ -183,11 +183,12 @@ impl TrainPane {
     pub fn classes(&self, shared: &Shared) -> Vec<Emotion> {
         self.selected_run(shared)
             .and_then(|r| r.report.as_ref().map(|r| r.classes.clone()))
-            .unwrap_or_else(|| Emotion::ALL.to_vec())
+            .or_else(|| shared.corpus.as_ref().map(|c| c.emotions()))
+            .unwrap_or_else(|| Emotion::RAVDESS.to_vec())
     }
 
     /// The clips behind the selected confusion cell of the selected run.
-    pub fn cell_clips(&self, shared: &Shared) -> Vec<RavdessId> {
+    pub fn cell_clips(&self, shared: &Shared) -> Vec<ClipId> {
         let Some(report) = self.selected_run(shared).and_then(|r| r.report.as_ref()) else {
             return Vec::new();
         };
