@@ -74,6 +74,9 @@ pub struct TrainFormState {
     #[serde(default)]
     pub enrol: Option<usize>,
     pub seed: u64,
+    /// The cross-corpus test corpus folder ("" = none).
+    #[serde(default)]
+    pub test_corpus: String,
 }
 
 /// How an experiment ended (or that it had not, when the session was saved).

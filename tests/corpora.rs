@@ -45,7 +45,7 @@ fn every_format_scans_as_downloaded_and_trains_by_its_speakers() {
             CorpusFormat::CremaD,
             &[1001, 1002, 1005],
             "AudioWAV",
-            36,
+            18,
             [Sex::Male, Sex::Female],
         ),
         (

@@ -82,6 +82,7 @@ fn spec(grid: Vec<ModelSpec>, protocol: Protocol) -> ExperimentSpec {
         seed: 1,
         select: Vec::new(),
         enrol: None,
+        test_corpus: None,
     }
 }
 

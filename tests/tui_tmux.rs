@@ -202,13 +202,13 @@ fn train_cancel_drill_compare_save_classify_and_restore() {
 
     // An SVM grid (the form's default: actor k-fold, 3 candidates), then a random forest.
     keys(&name, &["3"]);
-    keys(&name, &["Down"; 9]);
+    keys(&name, &["Down"; 10]);
     keys(&name, &["Enter"]);
     wait_for(&name, "#1  svm");
     keys(&name, &["n"]);
-    keys(&name, &["Up"; 8]);
+    keys(&name, &["Up"; 9]);
     keys(&name, &["Right", "Right"]);
-    keys(&name, &["Down"; 8]);
+    keys(&name, &["Down"; 9]);
     keys(&name, &["Enter"]);
     wait_for(&name, "#2  rf");
     // Cancel the forest while it runs (its features are still being extracted).

@@ -150,8 +150,8 @@ impl Harness {
         self.act(Action::Edit(Edit::KillToStart));
         self.type_text(protocol);
         self.act(Action::Edit(Edit::Submit));
-        // SMOTE, spk norm, enrol, seed.
-        for _ in 0..4 {
+        // Test corpus, SMOTE, spk norm, enrol, seed.
+        for _ in 0..5 {
             self.act(Action::Down);
         }
         self.act(Action::Enter);
@@ -595,4 +595,77 @@ fn train_compare_classify_and_sessions() {
     assert_eq!(h.app.pane, Pane::Inspect);
     let id = ClipId::parse("03-01-05-02-01-01-02").unwrap();
     assert_eq!(h.app.inspect.inspected, Some(ClipKey::Corpus(id)));
+}
+
+/// The Train form's "test on" field: a run trains on the open corpus (RAVDESS layout) and
+/// tests on another corpus (SAVEE layout), with the classes both have named in the pane.
+#[test]
+fn the_form_runs_a_cross_corpus_evaluation() {
+    let savee = small().0.parent().unwrap().join("savee");
+    emoscope::cli::write_synthetic_as(
+        &savee,
+        emoscope::corpus::CorpusFormat::Savee,
+        3,
+        &[1, 2],
+        &[],
+        None,
+    )
+    .unwrap();
+    let mut h = Harness::new();
+    h.act(Action::Pane(Pane::Train));
+    h.act(Action::NewRun);
+    h.app.train.form.field = 5;
+    h.act(Action::Enter);
+    h.act(Action::Edit(Edit::KillToStart));
+    h.type_text("/no/such/corpus");
+    h.act(Action::Edit(Edit::Submit));
+    assert!(
+        h.app
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("test corpus not changed"),
+        "{:?}",
+        h.app.notice
+    );
+    h.act(Action::Enter);
+    h.act(Action::Edit(Edit::KillToStart));
+    h.type_text(savee.to_str().unwrap());
+    h.act(Action::Edit(Edit::Submit));
+    assert!(h.app.status.contains("test on SAVEE"), "{}", h.app.status);
+    h.app.train.form.field = 10;
+    h.act(Action::Enter);
+    let id = h.app.shared.runs.last().unwrap().id;
+    h.until(|a| {
+        a.shared
+            .runs
+            .iter()
+            .any(|r| r.id == id && r.report.is_some())
+    });
+    let run = h.app.shared.runs.iter().find(|r| r.id == id).unwrap();
+    let report = run.report.as_ref().unwrap();
+    let cross = report.cross_corpus.as_ref().unwrap();
+    assert_eq!(cross.test, emoscope::corpus::CorpusFormat::Savee);
+    // RAVDESS and SAVEE share seven emotions; calm is RAVDESS's alone.
+    assert_eq!(report.classes.len(), 7);
+    assert_eq!(cross.train_only, vec![emoscope::corpus::Emotion::Calm]);
+    assert!(report.spec.speaker_norm);
+    assert!(
+        report
+            .ids
+            .iter()
+            .filter(|i| i.format() == cross.test)
+            .count()
+            > 0
+    );
+    let screen = render(&h.app, 160, 48);
+    assert!(
+        screen.contains("trained on RAVDESS, tested on SAVEE"),
+        "{screen}"
+    );
+    // The session keeps the field.
+    assert_eq!(
+        h.app.train.form.state().test_corpus,
+        savee.to_str().unwrap()
+    );
 }

@@ -1,6 +1,7 @@
 //! The headless command line: clap subcommands over the library.
 
 mod bench;
+mod bench_corpora;
 mod bench_ml;
 mod bench_tui;
 pub mod live;
@@ -212,6 +213,9 @@ pub enum BenchTarget {
     /// Logistic regression fit time and accuracy beside scikit-learn's on the same matrix
     /// and LOSO folds (the `full` preset, per-speaker normalised).
     Logreg,
+    /// Scanning and cross-corpus evaluation of 1000 synthetic clips in CREMA-D's layout
+    /// beside 1000 in RAVDESS's (--clips N for another size).
+    Corpora,
 }
 
 /// Whether a bare `emoscope` should start the TUI: both stdin and stdout are terminals.
@@ -360,6 +364,7 @@ fn bench(
         BenchTarget::Synth => bench::bench_synth(args.seed, clips, out),
         BenchTarget::Features => bench::bench_features(args, clips, out),
         BenchTarget::Tui => bench_tui::bench_tui(args, out),
+        BenchTarget::Corpora => bench_corpora::bench_corpora(args.seed, clips, out),
         BenchTarget::Logreg => {
             let corpus = open(&args.spec(), args)?;
             bench_ml::bench_logreg(&corpus, Preset::Full, &bench::run_peer, out)

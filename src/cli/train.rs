@@ -149,6 +149,7 @@ impl TrainArgs {
             seed: self.train_seed,
             select,
             enrol: self.enrol,
+            test_corpus: None,
         })
     }
 }
@@ -263,6 +264,7 @@ fn training_table(
     }
     spec.protocol = Protocol::CrossCorpus { test: cross.test };
     spec.speaker_norm = true;
+    spec.test_corpus = Some(test.spec.clone());
     eprintln!("cross-corpus: {}", cross.describe());
     Ok((table, Some(cross)))
 }

@@ -17,7 +17,7 @@ use crate::audio::{self, Audio, AudioError, AudioErrorKind, LoadOptions, SampleE
 pub use format::{CorpusFormat, SpeakerSet};
 pub use id::{ClipId, NameError};
 pub use labels::{Emotion, Intensity, Modality, Sex, Statement, TextCode, VocalChannel};
-pub use scan::{Ignored, Problem, ProblemKind, scan_dir};
+pub use scan::{Ignored, Problem, ProblemKind, detect_format, scan_dir};
 pub use speakers::Actor;
 pub use summary::CorpusSummary;
 
@@ -200,7 +200,8 @@ impl Corpus {
     }
 
     /// The take to compare a clip with: the same actor, statement and repetition, neutral
-    /// (or calm, when the clip itself is neutral), at normal intensity.
+    /// (or calm, when the clip itself is neutral), at normal intensity in RAVDESS (other
+    /// corpora's neutral takes have no level).
     pub fn counterpart(&self, id: &ClipId) -> Option<ClipId> {
         let target = if id.emotion == Emotion::Neutral {
             Emotion::Calm
@@ -214,7 +215,8 @@ impl Corpus {
                     && c.id.statement == id.statement
                     && c.id.repetition == id.repetition
                     && c.id.emotion == target
-                    && c.id.intensity == Intensity::Normal
+                    && (c.id.intensity == Intensity::Normal
+                        || !Intensity::RAVDESS.contains(&c.id.intensity))
             })
             .map(|c| c.id)
     }

@@ -312,6 +312,30 @@ fn validate(chosen: Vec<(ClipId, PathBuf)>, opts: &LoadOptions) -> Vec<Result<Cl
         .collect()
 }
 
+/// The corpus format most `.wav` names under `root` have, from the names alone (no audio
+/// is read: fast enough to call before a scan).
+pub fn detect_format(root: &Path) -> Result<CorpusFormat, String> {
+    let mut counts: BTreeMap<CorpusFormat, usize> = BTreeMap::new();
+    for entry in WalkDir::new(root).follow_links(true).into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file()
+            && let Ok(id) = ClipId::parse(&name)
+        {
+            *counts.entry(id.format()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(f, n)| (*n, std::cmp::Reverse(*f)))
+        .map(|(f, _)| f)
+        .ok_or_else(|| {
+            format!(
+                "{}: no clip names of a corpus emoscope reads (or the folder cannot be read)",
+                crate::util::shown(root)
+            )
+        })
+}
+
 /// Scans `root` recursively for the clips of one corpus: `format`, or the one most file
 /// names belong to. Fails only if `root` itself cannot be read.
 pub fn scan_dir(

@@ -41,6 +41,10 @@ pub struct ExperimentSpec {
     /// drawn at random (seeded, labels unused) instead of all of them — a realistic enrolment.
     #[serde(default)]
     pub enrol: Option<usize>,
+    /// Cross-corpus: the corpus tested on (with [`Protocol::CrossCorpus`]); recorded so a
+    /// re-run reads the same one. `None`: the one corpus's own folds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_corpus: Option<crate::corpus::CorpusSpec>,
 }
 
 impl Default for ExperimentSpec {
@@ -65,6 +69,7 @@ impl Default for ExperimentSpec {
             seed: 0,
             select: Vec::new(),
             enrol: None,
+            test_corpus: None,
         }
     }
 }

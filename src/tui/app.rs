@@ -276,9 +276,11 @@ impl App {
             Prompt::OpenCorpus if !t.is_empty() => {
                 return self.open(CorpusSpec::directory(t));
             }
-            Prompt::Grid | Prompt::Select | Prompt::Protocol | Prompt::Seed => {
-                self.train.on_prompt(prompt, t)
-            }
+            Prompt::Grid
+            | Prompt::Select
+            | Prompt::Protocol
+            | Prompt::TestCorpus
+            | Prompt::Seed => self.train.on_prompt(prompt, t),
             Prompt::ModelName(run) => super::panes::train::export_model(run, t, s),
             Prompt::WavPath if !t.is_empty() => self.classify.classify(t.into(), false, s),
             Prompt::ProfileName if !t.is_empty() => self.classify.enrol(t.to_string(), s),

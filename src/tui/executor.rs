@@ -181,14 +181,19 @@ impl Executor {
                 let _ = tx.send(AppEvent::Run(run, RunEvent::Job(e)));
             };
             let t0 = std::time::Instant::now();
-            match work::corpus_dataset(&corpus, preset, &token, &progress) {
-                Ok(ds) => {
+            match work::run_dataset(&corpus, preset, &spec, &token, &progress) {
+                Ok((ds, cross)) => {
                     // The report says how long extraction took and on which corpus.
-                    let (extracted, name) = (t0.elapsed().as_secs_f64(), corpus.spec.to_string());
+                    let extracted = t0.elapsed().as_secs_f64();
+                    let name = match &spec.test_corpus {
+                        Some(t) => format!("{} → {t}", corpus.spec),
+                        None => corpus.spec.to_string(),
+                    };
                     let events = |mut e: JobEvent| {
                         if let JobEvent::Finished(r) = &mut e {
                             r.extract_seconds = extracted;
                             r.corpus = name.clone();
+                            r.cross_corpus = cross.clone();
                         }
                         events(e)
                     };

@@ -12,6 +12,8 @@ pub enum Prompt {
     Grid,
     Select,
     Protocol,
+    /// The Train form's cross-corpus test corpus (a folder; empty = none).
+    TestCorpus,
     Seed,
     /// The file to save a run's final model to.
     ModelName(u32),
@@ -34,6 +36,7 @@ impl Prompt {
                 "protocol (actor-kfold:K, loso, holdout:21-24, random:0.2, kfold:K): "
             }
             Prompt::Seed => "training seed: ",
+            Prompt::TestCorpus => "test corpus folder (cross-corpus; empty = none): ",
             Prompt::ModelName(_) => "save model as: ",
             Prompt::WavPath => "WAV to classify (Tab completes): ",
             Prompt::ProfileName => "enrol the history's clips as speaker: ",
@@ -44,7 +47,7 @@ impl Prompt {
     pub fn completes_paths(self) -> bool {
         matches!(
             self,
-            Prompt::WavPath | Prompt::OpenCorpus | Prompt::ModelName(_)
+            Prompt::WavPath | Prompt::OpenCorpus | Prompt::TestCorpus | Prompt::ModelName(_)
         )
     }
 }

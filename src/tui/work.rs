@@ -12,6 +12,7 @@ use crate::corpus::{Clip, ClipId, Corpus};
 use crate::features::extract::{FeatureCache, extract_corpus};
 use crate::features::inspect::{ClipAnalysis, clip_analysis};
 use crate::features::{FeatureConfig, Preset};
+use crate::ml::dataset::Dataset;
 use crate::ml::experiment::Report;
 use crate::ml::persist::SavedModel;
 use crate::session::Classification;
@@ -52,7 +53,18 @@ pub fn corpus_dataset(
     preset: Preset,
     cancel: &crate::jobs::CancelToken,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<crate::ml::dataset::Dataset, String> {
+) -> Result<Dataset, String> {
+    let table = corpus_table(corpus, preset, cancel, progress)?;
+    Dataset::from_table(&table).map_err(|e| e.to_string())
+}
+
+/// A preset's features of a corpus through the default cache; failed clips are logged.
+fn corpus_table(
+    corpus: &Corpus,
+    preset: Preset,
+    cancel: &crate::jobs::CancelToken,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<crate::features::extract::FeatureTable, String> {
     let cache = FeatureCache::new(FeatureCache::default_dir());
     let table = extract_corpus(
         corpus,
@@ -65,7 +77,29 @@ pub fn corpus_dataset(
     for (loc, err) in &table.failures {
         log::warn!("skipped {loc}: {err}");
     }
-    crate::ml::dataset::Dataset::from_table(&table).map_err(|e| e.to_string())
+    Ok(table)
+}
+
+/// The dataset a run trains on: the corpus's own, or for a cross-corpus spec the open
+/// corpus's and the test corpus's clips on the classes they share (the test corpus is
+/// scanned here, in the background).
+pub fn run_dataset(
+    corpus: &Corpus,
+    preset: Preset,
+    spec: &crate::ml::experiment::ExperimentSpec,
+    cancel: &crate::jobs::CancelToken,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Dataset, Option<crate::ml::cross::CrossCorpus>), String> {
+    let Some(test_spec) = &spec.test_corpus else {
+        return corpus_dataset(corpus, preset, cancel, progress).map(|ds| (ds, None));
+    };
+    let test = Corpus::open(test_spec, &crate::audio::LoadOptions::default())
+        .map_err(|e| format!("cannot open the test corpus: {e}"))?;
+    let train = corpus_table(corpus, preset, cancel, progress)?;
+    let test = corpus_table(&test, preset, cancel, progress)?;
+    let (table, cross) = crate::ml::cross::cross_corpus_table(&train, &test)?;
+    let ds = Dataset::from_table(&table).map_err(|e| e.to_string())?;
+    Ok((ds, Some(cross)))
 }
 
 /// Fits a finished experiment's final model on every clip of the corpus.

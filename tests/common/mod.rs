@@ -62,6 +62,7 @@ pub fn fit_classic(
         seed,
         select: Vec::new(),
         enrol: None,
+        test_corpus: None,
     };
     let report = emoscope::ml::experiment::run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
     emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, corpus).unwrap()

@@ -21,7 +21,7 @@ const TESS_WORDS: [&str; 20] = [
 /// | RAVDESS | 24 actors × 60 = 1440 |
 /// | RAVDESS song | 24 actors × 44 = 1056 |
 /// | EmoDB | 10 speakers × 7 emotions × 5 texts (a01 … a07), version a = 350 |
-/// | CREMA-D | actors 1001–1024 × 6 emotions × 4 sentences, level XX = 576 |
+/// | CREMA-D | 91 actors × 6 emotions × 2 sentences (IEO, DFA), level XX = 1092 |
 /// | TESS | 2 speakers × 7 emotions × 20 words = 280 |
 /// | SAVEE | 4 speakers × 7 emotions × 4 sentences = 112 |
 pub fn clip_ids(format: CorpusFormat) -> Vec<ClipId> {
@@ -33,14 +33,10 @@ pub fn clip_ids(format: CorpusFormat) -> Vec<ClipId> {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        CorpusFormat::CremaD => ["IEO", "TIE", "IOM", "DFA"].map(String::from).to_vec(),
+        CorpusFormat::CremaD => ["IEO", "DFA"].map(String::from).to_vec(),
         CorpusFormat::Tess => TESS_WORDS.map(String::from).to_vec(),
         // SAVEE's text codes carry the emotion: filled in below.
         CorpusFormat::Savee => ["01", "02", "03", "04"].map(String::from).to_vec(),
-    };
-    let speakers = match format {
-        CorpusFormat::CremaD => speakers[..24].to_vec(),
-        _ => speakers,
     };
     let mut ids = Vec::new();
     for &actor in &speakers {
@@ -93,7 +89,7 @@ mod tests {
 
     #[test]
     fn every_layout_names_its_clips_so_they_parse_back() {
-        let sizes = [1440, 1056, 350, 576, 280, 112];
+        let sizes = [1440, 1056, 350, 1092, 280, 112];
         for (format, n) in CorpusFormat::ALL.into_iter().zip(sizes) {
             let ids = clip_ids(format);
             assert_eq!(ids.len(), n, "{format}");

@@ -224,6 +224,19 @@ impl TrainPane {
                 .map(|_| form.protocol = text.to_string())
                 .err()
                 .map(|e| format!("protocol not changed: {e}")),
+            Prompt::TestCorpus if text.is_empty() => {
+                form.test_corpus.clear();
+                None
+            }
+            Prompt::TestCorpus => match crate::corpus::detect_format(std::path::Path::new(text)) {
+                Ok(f) => {
+                    form.test_corpus = text.to_string();
+                    return vec![Effect::Status(format!(
+                        "cross-corpus: runs train on the open corpus and test on {f} ({text})"
+                    ))];
+                }
+                Err(e) => Some(format!("test corpus not changed: {e}")),
+            },
             Prompt::Seed => text
                 .parse::<u64>()
                 .map(|v| form.seed = v)
@@ -242,6 +255,7 @@ impl TrainPane {
             FormField::Select => ask(Prompt::Select, &form.select),
             FormField::Protocol => ask(Prompt::Protocol, &form.protocol),
             FormField::Seed => ask(Prompt::Seed, &form.seed.to_string()),
+            FormField::TestCorpus => ask(Prompt::TestCorpus, &form.test_corpus),
             FormField::Start => match form.spec() {
                 Ok(spec) => vec![Effect::StartRun(form.preset, spec)],
                 Err(e) => vec![Effect::Notice(format!("cannot start: {e}"))],

@@ -84,6 +84,14 @@ fn draw_form(f: &mut Frame, area: Rect, pane: &TrainPane, theme: &Theme, hits: &
                 },
             ),
             FormField::Protocol => ("protocol", form.protocol.clone()),
+            FormField::TestCorpus => (
+                "test on",
+                if form.test_corpus.is_empty() {
+                    "none".into()
+                } else {
+                    form.test_corpus.clone()
+                },
+            ),
             FormField::Smote => ("SMOTE", onoff(form.smote).into()),
             FormField::SpeakerNorm => ("spk norm", onoff(form.speaker_norm).into()),
             FormField::Enrol => (
@@ -332,6 +340,14 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     lines.push(Line::from(Span::styled(run.stage.clone(), theme.dim())));
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
+    if let Some(cross) = run.report.as_ref().and_then(|r| r.cross_corpus.as_ref()) {
+        lines.push(Line::from(Span::styled(cross.describe(), theme.dim())));
+    } else if let Some(t) = &run.spec.test_corpus {
+        lines.push(Line::from(Span::styled(
+            format!("tests on {t}"),
+            theme.dim(),
+        )));
+    }
     if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
         lines.extend(breakdown_table(

@@ -25,6 +25,7 @@ pub enum FormField {
     Grid,
     Select,
     Protocol,
+    TestCorpus,
     Smote,
     SpeakerNorm,
     Enrol,
@@ -33,12 +34,13 @@ pub enum FormField {
 }
 
 impl FormField {
-    pub const ALL: [FormField; 10] = [
+    pub const ALL: [FormField; 11] = [
         FormField::Preset,
         FormField::Model,
         FormField::Grid,
         FormField::Select,
         FormField::Protocol,
+        FormField::TestCorpus,
         FormField::Smote,
         FormField::SpeakerNorm,
         FormField::Enrol,
@@ -113,6 +115,8 @@ pub struct TrainForm {
     /// With speaker norm: test speakers normalised from this many of their clips.
     pub enrol: Option<usize>,
     pub seed: u64,
+    /// Cross-corpus: a corpus folder to test on ("" = the protocol's own folds).
+    pub test_corpus: String,
     pub field: usize,
 }
 
@@ -128,6 +132,7 @@ impl Default for TrainForm {
             select: String::new(),
             enrol: None,
             seed: 0,
+            test_corpus: String::new(),
             field: 0,
         }
     }
@@ -152,16 +157,30 @@ impl TrainForm {
         if self.enrol.is_some() && !self.speaker_norm {
             return Err("enrolment normalises test speakers: turn spk norm on".into());
         }
-        let protocol: Protocol = self.protocol.parse().map_err(|e| format!("{e}"))?;
+        let mut protocol: Protocol = self.protocol.parse().map_err(|e| format!("{e}"))?;
+        let test_corpus = match self.test_corpus.trim() {
+            "" => None,
+            path => {
+                // Names only (no audio is read): quick enough for a key press.
+                let format = crate::corpus::detect_format(Path::new(path))?;
+                protocol = Protocol::CrossCorpus { test: format };
+                Some(crate::corpus::CorpusSpec::Directory {
+                    path: path.into(),
+                    format: Some(format),
+                })
+            }
+        };
         Ok(ExperimentSpec {
             grid,
             protocol,
             smote_k: self.smote.then_some(5),
-            speaker_norm: self.speaker_norm,
+            // Cross-corpus runs z-normalise each speaker on both sides.
+            speaker_norm: self.speaker_norm || test_corpus.is_some(),
             inner_folds: 3,
             seed: self.seed,
             select,
             enrol: self.enrol,
+            test_corpus,
         })
     }
 
@@ -176,6 +195,7 @@ impl TrainForm {
             select: self.select.clone(),
             enrol: self.enrol,
             seed: self.seed,
+            test_corpus: self.test_corpus.clone(),
         }
     }
 
@@ -194,6 +214,7 @@ impl TrainForm {
             select: s.select.clone(),
             enrol: s.enrol,
             seed: s.seed,
+            test_corpus: s.test_corpus.clone(),
             field: 0,
         }
     }
@@ -254,7 +275,7 @@ impl TrainForm {
                     self.seed.saturating_sub(1)
                 }
             }
-            FormField::Grid | FormField::Select | FormField::Start => {}
+            FormField::Grid | FormField::Select | FormField::TestCorpus | FormField::Start => {}
         }
     }
 }
