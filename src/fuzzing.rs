@@ -17,10 +17,17 @@ pub fn wav(data: &[u8]) {
     }
 }
 
-/// The RAVDESS name parser.
+/// The file-name parsers of every corpus: no panic, and a parsed name's canonical file name
+/// parses back to the same id.
 pub fn ravdess_name(data: &[u8]) {
-    if let Ok(s) = std::str::from_utf8(data) {
-        let _ = crate::corpus::ClipId::parse(s);
+    if let Ok(s) = std::str::from_utf8(data)
+        && let Ok(id) = crate::corpus::ClipId::parse(s)
+    {
+        assert_eq!(
+            crate::corpus::ClipId::parse(&id.file_name()),
+            Ok(id),
+            "{s:?}"
+        );
     }
 }
 

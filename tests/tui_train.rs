@@ -331,6 +331,39 @@ fn train_pane_shows_what_the_cli_prints() {
         let line = cli.lines().find(|l| l.starts_with(e.name())).unwrap();
         assert!(line.contains(&format!("{:.3}", c.recall)), "{line}");
     }
+
+    // `I`: permutation importance, computed in the background, the same as the CLI's.
+    h.act(Action::Importance);
+    h.until(|a| {
+        a.shared
+            .run(id)
+            .and_then(|r| r.report.as_ref())
+            .is_some_and(|r| r.importance.is_some())
+    });
+    both_sizes("train_importance", &h.app);
+    let tui = h.app.shared.run(id).unwrap().report.clone().unwrap();
+    let tui = tui.importance.as_ref().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(["--corpus"])
+        .arg(dir)
+        .args(["train", "--model", "knn", "--grid", "k=3,5,9"])
+        .args(["--protocol", "actor-kfold:4", "--train-seed", "3"])
+        .args(["--importance", "--json"])
+        .env("EMOSCOPE_CACHE", cache)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = v["importance"]["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), tui.groups.len());
+    for (g, t) in groups.iter().zip(&tui.groups) {
+        assert_eq!(g["name"], t.name.as_str());
+        assert_eq!(g["drop"].as_f64().unwrap(), t.drop);
+    }
+    assert_eq!(v["importance"]["features"].as_array().unwrap().len(), 180);
+    assert_eq!(tui.baseline_uar, report.scores.uar);
+    // Again: hidden.
+    h.act(Action::Importance);
+    assert!(!render(&h.app, 80, 24).contains("UAR drop when shuffled"));
 }
 
 #[test]

@@ -156,6 +156,8 @@ pub enum ExperimentError {
     EmptyTrain(usize),
     #[error("cancelled")]
     Cancelled,
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Runs an experiment, reporting events; returns the report (also sent as `Finished`).
@@ -249,6 +251,7 @@ fn run_inner(
         corpus: String::new(),
         normalisation: spec.normalisation(),
         cross_corpus: None,
+        importance: None,
     })
 }
 

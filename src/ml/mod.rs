@@ -7,6 +7,7 @@ pub mod export;
 pub mod fit;
 pub mod forest;
 pub mod grid;
+pub mod importance;
 pub mod logreg;
 pub mod metrics;
 pub mod models;

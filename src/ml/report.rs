@@ -90,6 +90,10 @@ pub struct Report {
     /// For a cross-corpus run: the two corpora and the classes they share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_corpus: Option<super::cross::CrossCorpus>,
+    /// Permutation importance on the held-out folds, once computed (`--importance`, or `I`
+    /// in the Train pane).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<super::importance::Importance>,
 }
 
 impl Report {

@@ -29,29 +29,47 @@ pub(super) struct Candidate {
     pub model: ModelSpec,
 }
 
-/// Selects columns (fit on `train` only), scales (same), optionally SMOTEs, fits, predicts
-/// `test`. The one place a model meets data.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn fit_and_predict(
+/// A pipeline fitted on one fold's training rows: selection, scaler, model.
+pub(super) struct FittedPipeline {
+    selection: Option<Selection>,
+    scaler: StandardScaler,
+    model: models::Model,
+    d: usize,
+}
+
+impl FittedPipeline {
+    /// Predictions (class, probabilities) for rows of the unselected, unscaled matrix.
+    pub fn predict(&self, rows: &[f64]) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
+        let mut x = match &self.selection {
+            Some(sel) => sel.apply(rows),
+            None => rows.to_vec(),
+        };
+        self.scaler.transform(&mut x);
+        Ok(self.model.predict(&x, self.d)?)
+    }
+}
+
+/// Selects columns (fit on `train` only), scales (same), optionally SMOTEs and fits. The one
+/// place a model meets data.
+pub(super) fn fit_pipeline(
     ds: &Dataset,
     m: &Matrices,
     train: &[usize],
-    test: &[usize],
     cand: &Candidate,
     smote_k: Option<usize>,
     seed: u64,
     calibrate: bool,
-) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
+) -> Result<FittedPipeline, ExperimentError> {
     let d0 = ds.n_features;
     let mut xtr = gather_rows(m.train, d0, train);
     let mut ytr = ds.labels(train);
-    let mut xte = gather_rows(m.test, d0, test);
     let mut d = d0;
+    let mut selection = None;
     if let Some(k) = cand.select {
         let sel = Selection::k_best(&xtr, &ytr, d0, ds.n_classes(), k);
         xtr = sel.apply(&xtr);
-        xte = sel.apply(&xte);
         d = sel.len();
+        selection = Some(sel);
     }
     let scaler = StandardScaler::fit(&xtr, d);
     scaler.transform(&mut xtr);
@@ -71,8 +89,28 @@ pub(super) fn fit_and_predict(
         ds.n_classes(),
         opts,
     )?;
-    scaler.transform(&mut xte);
-    Ok(model.predict(&xte, d)?)
+    Ok(FittedPipeline {
+        selection,
+        scaler,
+        model,
+        d,
+    })
+}
+
+/// [`fit_pipeline`] on `train`, then its predictions for `test`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn fit_and_predict(
+    ds: &Dataset,
+    m: &Matrices,
+    train: &[usize],
+    test: &[usize],
+    cand: &Candidate,
+    smote_k: Option<usize>,
+    seed: u64,
+    calibrate: bool,
+) -> Result<Vec<(usize, Vec<f64>)>, ExperimentError> {
+    let fitted = fit_pipeline(ds, m, train, cand, smote_k, seed, calibrate)?;
+    fitted.predict(&gather_rows(m.test, ds.n_features, test))
 }
 
 /// Inner folds over the training rows, grouped by actor (at most `k`, at least 2 actors).

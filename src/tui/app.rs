@@ -317,6 +317,26 @@ impl App {
         ])
     }
 
+    /// A run's importance arrived: it joins the run's report (so the session keeps it).
+    fn on_importance(
+        &mut self,
+        id: u32,
+        r: Result<crate::ml::importance::Importance, String>,
+    ) -> Vec<Effect> {
+        let run = self.shared.runs.iter_mut().find(|r| r.id == id);
+        match (r, run.and_then(|r| r.report.as_mut())) {
+            (Ok(imp), Some(report)) => {
+                let top = imp.groups.first().map_or(String::new(), |g| {
+                    format!(": {} matters most (UAR −{:.3} shuffled)", g.name, g.drop)
+                });
+                std::sync::Arc::make_mut(report).importance = Some(imp);
+                vec![Effect::Status(format!("run #{id} importance{top}"))]
+            }
+            (Ok(_), None) => Vec::new(),
+            (Err(e), _) => vec![Effect::Notice(format!("run #{id}: importance failed: {e}"))],
+        }
+    }
+
     /// Space: stops what plays, or plays `key`.
     fn toggle_play(&mut self, key: Option<ClipKey>) -> Vec<Command> {
         if self.shared.playing.take().is_some() {
@@ -405,6 +425,7 @@ impl App {
                 Effect::Notice(msg),
             ],
             AppEvent::Exported(r) => exported(r),
+            AppEvent::Importance(id, r) => self.on_importance(id, r),
             AppEvent::Classified(c) => self.classify.on_classified(c),
             AppEvent::Models(files) => {
                 self.classify.on_models(files, s);

@@ -114,6 +114,14 @@ impl Executor {
                     &load,
                 ))
             }),
+            Command::Importance {
+                run,
+                corpus,
+                preset,
+                report,
+            } => spawn_send(tx, move || {
+                AppEvent::Importance(run, work::importance(&corpus, preset, &report))
+            }),
             Command::ExportRun(report, stem) => spawn_send(tx, move || {
                 AppEvent::Exported(work::export_run(&report, &stem))
             }),

@@ -11,6 +11,7 @@ use crate::features::Preset;
 use crate::features::inspect::ClipAnalysis;
 use crate::features::stats::FeatureStats;
 use crate::ml::experiment::{ExperimentSpec, JobEvent, Report};
+use crate::ml::importance::Importance;
 use crate::ml::persist::SavedModel;
 use crate::session::Classification;
 
@@ -126,6 +127,13 @@ pub enum Command {
     /// Write a finished run's report (JSON), confusion matrix and predictions (CSV) as
     /// `STEM.json`, `STEM-confusion.csv`, `STEM-predictions.csv`.
     ExportRun(Arc<Report>, PathBuf),
+    /// Permutation importance of a finished run (its folds refitted on the corpus).
+    Importance {
+        run: u32,
+        corpus: Corpus,
+        preset: Preset,
+        report: Arc<Report>,
+    },
 }
 
 /// Background work the status line counts, by name.
@@ -139,6 +147,7 @@ pub enum JobId {
     Classify,
     Enrol,
     SaveSession,
+    Importance(u32),
 }
 
 impl Command {
@@ -153,6 +162,7 @@ impl Command {
             Command::Enrol { .. } => JobId::Enrol,
             Command::SaveSession(..) => JobId::SaveSession,
             Command::FeatureStats(_) => JobId::Stats,
+            Command::Importance { run, .. } => JobId::Importance(*run),
             _ => return None,
         })
     }
@@ -221,6 +231,8 @@ pub enum AppEvent {
     AutosaveFailed(String),
     /// A run's files were written (or why not).
     Exported(Result<Vec<PathBuf>, String>),
+    /// A run's permutation importance (or why not).
+    Importance(u32, Result<Importance, String>),
     /// A key, mouse or resize event from the terminal.
     Input(ratatui::crossterm::event::Event),
 }
@@ -258,6 +270,7 @@ impl AppEvent {
             AppEvent::ModelSaved(_) => JobId::SaveModel,
             AppEvent::Classified(_) => JobId::Classify,
             AppEvent::Enrolled(_) => JobId::Enrol,
+            AppEvent::Importance(run, _) => JobId::Importance(*run),
             _ => return None,
         })
     }
@@ -322,6 +335,8 @@ pub enum Action {
     ExportModel,
     /// Train and Compare: write the selected run's report, matrix and predictions to exports/.
     ExportRun,
+    /// Train: permutation importance of the selected run (computed once, then shown/hidden).
+    Importance,
     /// Compare: next sort column / reverse the order / pick a run for the side by side.
     Sort,
     ReverseSort,

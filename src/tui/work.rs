@@ -102,6 +102,25 @@ pub fn run_dataset(
     Ok((ds, Some(cross)))
 }
 
+/// Permutation importance of a finished run: its dataset rebuilt (from the cache) and its
+/// folds refitted ([`crate::ml::importance`]).
+pub fn importance(
+    corpus: &Corpus,
+    preset: Preset,
+    report: &Report,
+) -> Result<crate::ml::importance::Importance, String> {
+    let cancel = crate::jobs::CancelToken::new();
+    let (ds, _) = run_dataset(corpus, preset, &report.spec, &cancel, &|_, _| {})?;
+    crate::ml::importance::permutation_importance(
+        &ds,
+        report,
+        crate::ml::importance::DEFAULT_REPEATS,
+        &cancel,
+        &|_, _| {},
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// Fits a finished experiment's final model on every clip of the corpus.
 pub fn fit_final(corpus: &Corpus, preset: Preset, report: &Report) -> Result<SavedModel, String> {
     let ds = corpus_dataset(corpus, preset, &crate::jobs::CancelToken::new(), &|_, _| {})?;

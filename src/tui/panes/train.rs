@@ -8,7 +8,7 @@ use crate::ml::experiment::Facet;
 use crate::tui::hits::{Surface, Target};
 use crate::tui::input::Prompt;
 use crate::tui::keys::{ARROWS_HJKL, Binding, ENTER, ESC, SPACE, bind, moves};
-use crate::tui::msg::{Action, ClipKey, Command, Effect, Pane};
+use crate::tui::msg::{Action, ClipKey, Command, Effect, JobId, Pane};
 use crate::tui::runs::Run;
 use crate::tui::shared::Shared;
 
@@ -74,6 +74,12 @@ pub const KEYS: &[Binding] = &[
         "scores by actor → sex → intensity → statement → off (finished run)",
         Some("breakdown"),
     ),
+    bind(
+        &[Char('I')],
+        Action::Importance,
+        "permutation importance of the finished run (groups and features, ranked) · again: hide",
+        Some("importance"),
+    ),
     bind(SPACE, Action::Play, "play / stop the selected clip", None),
 ];
 
@@ -101,6 +107,8 @@ pub struct TrainPane {
     pub normalised: bool,
     /// The finished run's scores shown by this facet of the clips, if any.
     pub breakdown: Option<Facet>,
+    /// The detail panel shows the run's permutation importance (`I`).
+    pub show_importance: bool,
 }
 
 impl Default for TrainPane {
@@ -113,6 +121,7 @@ impl Default for TrainPane {
             cell_clip: 0,
             normalised: false,
             breakdown: None,
+            show_importance: false,
         }
     }
 }
@@ -146,6 +155,46 @@ pub fn export_run(run: Option<&Run>) -> Vec<Effect> {
             ))],
         },
         None => vec![Effect::Notice("no experiment selected".into())],
+    }
+}
+
+impl TrainPane {
+    /// `I`: shows the selected run's importance, computing it first if needed; hides it.
+    fn importance(&mut self, shared: &Shared) -> Vec<Effect> {
+        let Some(run) = self.selected_run(shared) else {
+            return vec![Effect::Notice("no experiment selected".into())];
+        };
+        let Some(report) = &run.report else {
+            return vec![Effect::Notice(format!(
+                "run #{} has not finished: importance needs its folds",
+                run.id
+            ))];
+        };
+        self.show_importance = !self.show_importance;
+        if !self.show_importance || report.importance.is_some() {
+            return Vec::new();
+        }
+        if shared.jobs.is_running(&JobId::Importance(run.id)) {
+            return vec![Effect::Status(format!(
+                "run #{}: importance is being computed",
+                run.id
+            ))];
+        }
+        let Some(corpus) = shared.corpus.clone() else {
+            return vec![Effect::Notice("the corpus is not open".into())];
+        };
+        vec![
+            Effect::Status(format!(
+                "run #{}: permutation importance (every fold refitted, each feature shuffled 3×) …",
+                run.id
+            )),
+            Effect::Run(Command::Importance {
+                run: run.id,
+                corpus,
+                preset: run.preset,
+                report: report.clone(),
+            }),
+        ]
     }
 }
 
@@ -365,6 +414,7 @@ impl TrainPane {
             (_, Action::NewRun) => self.focus = TrainFocus::Form,
             (_, Action::ExportModel) => return vec![ask_export(self.selected_run(shared))],
             (_, Action::ExportRun) => return export_run(self.selected_run(shared)),
+            (_, Action::Importance) => return self.importance(shared),
             (_, Action::Clicked(t)) => return self.click(t, shared),
             (_, Action::Scrolled(Target::Row(s, _) | Target::Over(s), down)) => {
                 self.focus = match s {

@@ -325,6 +325,53 @@ fn draw_scores(
     );
 }
 
+/// The run's permutation importance as ranked bars: groups, then the top features, as
+/// many as fit in `room` lines of `width` columns.
+fn importance_lines(
+    r: &crate::ml::experiment::Report,
+    room: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let Some(imp) = &r.importance else {
+        return vec![Line::from(Span::styled(
+            "permutation importance: computing (every fold refitted) …",
+            theme.dim(),
+        ))];
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "UAR drop when shuffled ({}×, base {:.3}) · I hide",
+            imp.repeats, imp.baseline_uar
+        ),
+        theme.dim(),
+    ))];
+    let label_w = 16;
+    let bar_w = width.saturating_sub(label_w + 10).clamp(4, 40);
+    let top = imp
+        .groups
+        .iter()
+        .chain(&imp.features)
+        .map(|x| x.drop)
+        .fold(1e-9, f64::max);
+    let bar = |x: &crate::ml::importance::Ranked| {
+        let n = ((x.drop.max(0.0) / top) * bar_w as f64).round() as usize;
+        let name: String = x.name.chars().take(label_w).collect();
+        Line::from(vec![
+            Span::raw(format!("{name:<label_w$}{:+.3} ", x.drop)),
+            Span::styled("█".repeat(n), theme.title()),
+        ])
+    };
+    lines.extend(imp.groups.iter().map(bar));
+    if !imp.features.is_empty() && lines.len() + 1 < room {
+        lines.push(Line::from(Span::styled("top features", theme.dim())));
+        let left = room.saturating_sub(lines.len());
+        lines.extend(imp.features.iter().take(left).map(bar));
+    }
+    lines.truncate(room);
+    lines
+}
+
 fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, theme: &Theme) {
     let block = Block::default().borders(Borders::ALL).title("Progress");
     let inner = block.inner(area);
@@ -348,7 +395,10 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
             theme.dim(),
         )));
     }
-    if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
+    if let (Some(r), true) = (&run.report, pane.show_importance) {
+        let room = usize::from(inner.height).saturating_sub(lines.len());
+        lines.extend(importance_lines(r, room, w, theme));
+    } else if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
         lines.extend(breakdown_table(
             r,
