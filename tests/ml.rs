@@ -576,3 +576,52 @@ fn permutation_importance_finds_the_informative_feature() {
     other.ids.swap(0, 20);
     assert!(permutation_importance(&other, &report, 1, &CancelToken::new(), &|_, _| {}).is_err());
 }
+
+/// The Compare table's numbers: ranks by pooled UAR, the fold spread, a paired test against
+/// the best on the same folds, none across different folds.
+#[test]
+fn a_leaderboard_ranks_runs_and_tests_each_against_the_best() {
+    use emoscope::ml::leaderboard::{VsBest, fold_uar_std, leaderboard};
+    let ds = speaker_only_dataset();
+    let spec = |grid: Vec<ModelSpec>, protocol: Protocol| ExperimentSpec {
+        grid,
+        protocol,
+        ..ExperimentSpec::default()
+    };
+    let go = |s: ExperimentSpec| run(&ds, &s, &CancelToken::new(), &|_| {}).unwrap();
+    let knn = go(spec(knn1(), Protocol::StratifiedKFold { k: 4, seed: 0 }));
+    let majority = go(spec(
+        vec![ModelSpec::Majority],
+        Protocol::StratifiedKFold { k: 4, seed: 0 },
+    ));
+    // Another set of clips (one actor fewer): no paired test is possible.
+    let mut fewer = ds.clone();
+    let keep = fewer.len() - 20;
+    fewer.x.truncate(keep * fewer.n_features);
+    fewer.y.truncate(keep);
+    fewer.ids.truncate(keep);
+    let other_clips = run(
+        &fewer,
+        &spec(knn1(), Protocol::StratifiedKFold { k: 4, seed: 0 }),
+        &CancelToken::new(),
+        &|_| {},
+    )
+    .unwrap();
+    let board = leaderboard(&[&majority, &knn, &other_clips]);
+    // k-NN on speaker-dependent folds recognises the speakers: it is best.
+    assert_eq!(board[1].rank, 1);
+    assert_eq!(board[1].vs_best, VsBest::Best);
+    // A tie shares the better rank (the other 1-NN also scores 1.0).
+    assert_eq!((board[2].rank, board[0].rank), (1, 3));
+    match &board[0].vs_best {
+        VsBest::Compared(c) => assert!(c.mcnemar_p < 0.001, "{c:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(board[2].vs_best, VsBest::NotComparable);
+    // The spread is the sample std of the fold UARs.
+    let u: Vec<f64> = knn.folds.iter().map(|f| f.scores.uar).collect();
+    let m = u.iter().sum::<f64>() / 4.0;
+    let sd = (u.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 3.0).sqrt();
+    assert!((fold_uar_std(&knn).unwrap() - sd).abs() < 1e-12);
+    assert_eq!(board[1].fold_uar_std, Some(fold_uar_std(&knn).unwrap()));
+}

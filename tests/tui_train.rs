@@ -447,6 +447,40 @@ fn train_compare_classify_and_sessions() {
         );
     }
     assert_eq!(back.shared.runs[2].state, RunState::Interrupted);
+    // `emoscope compare` ranks the session's finished runs as the Compare table does.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .args(["compare", path.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines = v.as_array().unwrap();
+    assert_eq!(lines.len(), 2, "the interrupted run is not ranked");
+    assert_eq!(lines[0]["rank"], 1);
+    assert_eq!(lines[0]["vs_best"], "best");
+    assert!(
+        lines[1]["vs_best"]["compared"]["mcnemar_p"].is_number(),
+        "{v}"
+    );
+    let best = mid
+        .shared
+        .runs
+        .iter()
+        .take(2)
+        .map(|r| r.scores.as_ref().unwrap().uar);
+    assert_eq!(lines[0]["uar"].as_f64().unwrap(), best.fold(0.0, f64::max));
+    mid.compare.recompare(&mid.shared);
+    let tui_best = mid
+        .compare
+        .standings
+        .iter()
+        .find(|s| s.1.rank == 1)
+        .unwrap();
+    assert_eq!(lines[0]["id"], tui_best.0);
     back.event(AppEvent::CorpusOpened(
         Corpus::open(
             &CorpusSpec::directory(small().0.clone()),

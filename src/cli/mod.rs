@@ -4,6 +4,7 @@ mod bench;
 mod bench_corpora;
 mod bench_ml;
 mod bench_tui;
+mod compare;
 pub mod live;
 pub mod train;
 
@@ -182,6 +183,15 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Rank a saved session's finished experiments: UAR ± fold std, and a paired test of
+    /// each against the best (McNemar on the same clips, sign-flip on fold UARs).
+    Compare {
+        /// A session file (sessions/NAME.ron).
+        session: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List sound devices (build with --features audio).
     Devices,
     /// Print speed figures (never asserted in tests).
@@ -249,6 +259,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "wrote {n} clips to {}", dir.display())?;
         }
         Some(Command::Train(args)) => train_command(&args, &cli.corpus, out)?,
+        Some(Command::Compare { session, json }) => compare::compare(&session, json, out)?,
         Some(Command::Classify {
             model,
             same_speaker,

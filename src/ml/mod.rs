@@ -8,6 +8,7 @@ pub mod fit;
 pub mod forest;
 pub mod grid;
 pub mod importance;
+pub mod leaderboard;
 pub mod logreg;
 pub mod metrics;
 pub mod models;

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::ml::experiment::{Comparison, compare};
+use crate::ml::leaderboard::{Standing, VsBest, leaderboard, short_p};
 use crate::ml::metrics::Scores;
 use crate::tui::confusion::{self, Extra, MatrixLook};
 use crate::tui::hits::{HitMap, Surface, Target};
@@ -98,6 +99,8 @@ pub struct ComparePane {
     /// The two runs compared (ids), in the order they were picked.
     pub picked: Vec<u32>,
     pub comparison: Option<Comparison>,
+    /// Every finished run's standing (rank, UAR ± fold std, test against the best), by id.
+    pub standings: Vec<(u32, Standing)>,
 }
 
 impl Default for ComparePane {
@@ -108,6 +111,7 @@ impl Default for ComparePane {
             index: 0,
             picked: Vec::new(),
             comparison: None,
+            standings: Vec::new(),
         }
     }
 }
@@ -152,8 +156,20 @@ impl ComparePane {
         v
     }
 
-    /// Recomputes the paired tests of the picked runs (after a pick, or a run ends).
+    /// Recomputes the paired tests of the picked runs and every run's standing (after a
+    /// pick, or a run ends).
     pub fn recompare(&mut self, shared: &Shared) {
+        let finished: Vec<(u32, &crate::ml::experiment::Report)> = shared
+            .runs
+            .iter()
+            .filter_map(|r| r.report.as_deref().map(|rep| (r.id, rep)))
+            .collect();
+        let reports: Vec<&crate::ml::experiment::Report> = finished.iter().map(|f| f.1).collect();
+        self.standings = finished
+            .iter()
+            .map(|f| f.0)
+            .zip(leaderboard(&reports))
+            .collect();
         self.comparison = match self.picked.as_slice() {
             [a, b] => match (
                 shared.run(*a).and_then(|r| r.report.clone()),
@@ -285,8 +301,43 @@ fn fmt_score(run: &Run, f: impl Fn(&crate::ml::metrics::Scores) -> f64) -> Strin
         .map_or("–".into(), |s| format!("{:.3}", f(s)))
 }
 
-/// One experiment's row: pick mark, id, preset, model, protocol, scores, time.
-fn table_row(r: &Run, picked: &[u32], theme: &Theme) -> Row<'static> {
+/// A protocol as typed (`random:0.2`), `*` marking a speaker-dependent one (the column is
+/// too narrow for the words; the title explains the mark).
+fn protocol_cell(r: &Run) -> String {
+    let p = &r.spec.protocol;
+    let text = p.to_string();
+    let bare = text.split(" (").next().unwrap_or(&text).to_string();
+    if p.speaker_independent() {
+        bare
+    } else {
+        format!("{bare}*")
+    }
+}
+
+/// The rank, UAR ± fold std and test against the best of a finished run.
+fn standing_cells(s: Option<&Standing>) -> [String; 3] {
+    let Some(s) = s else {
+        return ["".into(), "–".into(), "".into()];
+    };
+    let spread = s.fold_uar_std.map_or(String::new(), |d| {
+        format!("±{}", format!("{d:.2}").trim_start_matches('0'))
+    });
+    let vs = match &s.vs_best {
+        VsBest::Best => "best".to_string(),
+        VsBest::Compared(c) => short_p(c.mcnemar_p),
+        VsBest::NotComparable => "–".into(),
+    };
+    [s.rank.to_string(), format!("{:.3}{spread}", s.uar), vs]
+}
+
+/// One experiment's row: pick mark, id, rank, preset, model, protocol, scores, test, time.
+fn table_row(
+    r: &Run,
+    picked: &[u32],
+    standing: Option<&Standing>,
+    wide: bool,
+    theme: &Theme,
+) -> Row<'static> {
     let mark = match picked.iter().position(|&p| p == r.id) {
         Some(0) => "A",
         Some(_) => "B",
@@ -298,17 +349,72 @@ fn table_row(r: &Run, picked: &[u32], theme: &Theme) -> Row<'static> {
         .map_or(r.state.label().to_string(), |rep| {
             format!("{:.1}s", rep.seconds + rep.extract_seconds)
         });
-    Row::new(vec![
+    let [rank, uar, vs] = standing_cells(standing);
+    let mut cells = vec![
         Cell::from(mark).style(theme.key()),
         Cell::from(r.id.to_string()),
+        Cell::from(rank),
         Cell::from(r.preset.to_string()),
         Cell::from(r.model_label()),
-        Cell::from(r.spec.protocol.to_string()),
-        Cell::from(fmt_score(r, |s| s.accuracy)),
-        Cell::from(fmt_score(r, |s| s.uar)),
-        Cell::from(fmt_score(r, |s| s.macro_f1)),
-        Cell::from(time),
-    ])
+        Cell::from(protocol_cell(r)),
+    ];
+    if wide {
+        cells.push(Cell::from(fmt_score(r, |s| s.accuracy)));
+    }
+    cells.push(Cell::from(uar));
+    if wide {
+        cells.push(Cell::from(fmt_score(r, |s| s.macro_f1)));
+    }
+    cells.push(Cell::from(vs));
+    cells.push(Cell::from(time));
+    Row::new(cells)
+}
+
+/// The table's header (sort column marked) and column widths; acc and F1 only when wide.
+fn columns(lab: &ComparePane, wide: bool, theme: &Theme) -> (Row<'static>, Vec<Constraint>) {
+    let arrow = if lab.descending { "▼" } else { "▲" };
+    let head = |k: SortKey| {
+        if k == lab.sort {
+            Cell::from(format!("{}{arrow}", k.title())).style(theme.key())
+        } else {
+            Cell::from(k.title()).style(theme.title())
+        }
+    };
+    let plain = |t: &'static str| Cell::from(t).style(theme.title());
+    let mut header = vec![
+        Cell::from(""),
+        head(SortKey::Id),
+        plain("rk"),
+        head(SortKey::Preset),
+        head(SortKey::Model),
+        head(SortKey::Protocol),
+    ];
+    if wide {
+        header.push(head(SortKey::Accuracy));
+    }
+    header.push(head(SortKey::Uar));
+    if wide {
+        header.push(head(SortKey::MacroF1));
+    }
+    header.extend([plain("vs best"), head(SortKey::Seconds)]);
+    let header = Row::new(header);
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Length(2),
+        Constraint::Length(if wide { 16 } else { 9 }),
+        Constraint::Min(10),
+        Constraint::Length(if wide { 16 } else { 12 }),
+    ];
+    if wide {
+        widths.push(Constraint::Length(5));
+    }
+    widths.push(Constraint::Length(9));
+    if wide {
+        widths.push(Constraint::Length(5));
+    }
+    widths.extend([Constraint::Length(7), Constraint::Length(8)]);
+    (header, widths)
 }
 
 fn draw_table(
@@ -320,45 +426,22 @@ fn draw_table(
     hits: &mut HitMap,
 ) {
     let lab = pane;
-    let arrow = if lab.descending { "▼" } else { "▲" };
-    let head = |k: SortKey| {
-        if k == lab.sort {
-            Cell::from(format!("{}{arrow}", k.title())).style(theme.key())
-        } else {
-            Cell::from(k.title()).style(theme.title())
-        }
-    };
-    let header = Row::new(
-        std::iter::once(Cell::from(""))
-            .chain(SortKey::ALL.iter().map(|&k| head(k)))
-            .collect::<Vec<_>>(),
-    );
+    let wide = area.width >= 110;
+    let (header, widths) = columns(lab, wide, theme);
     let runs = lab.sorted_runs(shared);
+    let standing = |id: u32| lab.standings.iter().find(|s| s.0 == id).map(|s| &s.1);
     let rows: Vec<Row> = runs
         .iter()
-        .map(|r| table_row(r, &lab.picked, theme))
+        .map(|r| table_row(r, &lab.picked, standing(r.id), wide, theme))
         .collect();
-    let wide = area.width >= 110;
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(3),
-        Constraint::Length(if wide { 16 } else { 9 }),
-        Constraint::Min(12),
-        Constraint::Length(if wide { 14 } else { 11 }),
-        Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(11),
-    ];
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(theme.selected())
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!("Experiments ({})", runs.len())),
-        );
+        .block(Block::default().borders(Borders::ALL).title(format!(
+            "Experiments ({}) · UAR ± fold std · vs best: McNemar p · *: speaker-dependent",
+            runs.len()
+        )));
     let mut state = TableState::default().with_selected((!runs.is_empty()).then_some(lab.index));
     f.render_stateful_widget(table, area, &mut state);
     // Rows below the border and the header, from the offset ratatui scrolled to.
