@@ -473,6 +473,22 @@ fn train_compare_classify_and_sessions() {
         .take(2)
         .map(|r| r.scores.as_ref().unwrap().uar);
     assert_eq!(lines[0]["uar"].as_f64().unwrap(), best.fold(0.0, f64::max));
+    // O on a fresh window reopens the session this start kept; a window with results of its
+    // own refuses (nothing is replaced).
+    let (mut fresh, _) = App::new(CorpusSpec::directory(small().0.clone()));
+    fresh.update(Action::ReopenPrevious);
+    assert!(fresh.notice.as_deref().unwrap().contains("no earlier session"));
+    fresh.previous = Some(path.clone());
+    fresh.notice = None;
+    let cmds = fresh.update(Action::ReopenPrevious);
+    assert_eq!(fresh.shared.runs.len(), 3, "{:?}", fresh.notice);
+    assert!(fresh.status.starts_with("reopened"));
+    assert!(matches!(cmds.as_slice(), [Command::OpenCorpus(_), ..]), "{cmds:?}");
+    let before = mid.shared.runs.len();
+    mid.previous = Some(path.clone());
+    mid.update(Action::ReopenPrevious);
+    assert!(mid.notice.as_deref().unwrap().contains("its own results"));
+    assert_eq!(mid.shared.runs.len(), before);
     mid.compare.recompare(&mid.shared);
     let tui_best = mid
         .compare

@@ -44,6 +44,8 @@ pub struct App {
     pub hits: HitMap,
     /// Frames of the status line's spinner (advances only while jobs run).
     pub tick: u64,
+    /// The session this start archived (the last autosave), which `O` reopens.
+    pub previous: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             should_quit: false,
             hits: HitMap::default(),
             tick: 0,
+            previous: None,
         };
         let cmds = app.open(spec);
         (app, cmds)
@@ -150,6 +153,7 @@ impl App {
                 };
                 return self.apply(vec![Effect::Ask(Prompt::OpenCorpus, text)]);
             }
+            Action::ReopenPrevious => return self.reopen_previous(),
             Action::Resize => {}
             Action::Tick => self.tick += 1,
             Action::Click { column, row } => match self.hits.at(column, row) {
@@ -460,6 +464,13 @@ impl App {
     }
 
     fn corpus_opened(&mut self, r: Result<crate::corpus::Corpus, String>) -> Vec<Command> {
+        if let Ok(c) = &r
+            && c.spec != self.shared.spec
+        {
+            // An answer to an earlier open (another corpus asked for since): not this one.
+            log::info!("{} opened, but {} is wanted now", c.spec, self.shared.spec);
+            return Vec::new();
+        }
         match (r, self.shared.corpus.as_ref()) {
             (Ok(c), previous) => {
                 self.status = format!(

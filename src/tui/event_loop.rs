@@ -97,7 +97,8 @@ pub fn event_loop(
             log::info!("removed {n} temporary file(s) left in {dir}/ by killed writes");
         }
     }
-    let (claim, note) = claim_autosave(&wanted, session);
+    let (claim, note, kept) = claim_autosave(&wanted, session);
+    app.previous = kept;
     if let Some(note) = note {
         app.notice = Some(match app.notice.take() {
             Some(first) => format!("{first}; {note}"),
@@ -170,11 +171,11 @@ fn save_on_quit(app: &App, autosave: &Path) -> Result<()> {
 }
 
 /// Claims the autosave file for this window and, on a fresh start, keeps the last autosave
-/// in [`HISTORY`]. Returns the claim and what to tell the user, if anything.
+/// in [`HISTORY`]. Returns the claim, what to tell the user, and where the last session went.
 fn claim_autosave(
     wanted: &Path,
     session: Option<&Path>,
-) -> (crate::autosave::Claim, Option<String>) {
+) -> (crate::autosave::Claim, Option<String>, Option<PathBuf>) {
     let claim = crate::autosave::claim(wanted);
     if let Some(pid) = claim.held_by {
         let msg = format!(
@@ -183,26 +184,31 @@ fn claim_autosave(
             claim.path.display()
         );
         log::warn!("{msg}");
-        return (claim, Some(msg));
+        return (claim, Some(msg), None);
     }
     // A fresh start (not reopening the autosave itself) would write over the last autosave:
     // keep it first, when it holds anything.
     let fresh = claim.path.as_path() == Path::new(AUTOSAVE)
         && session.is_none_or(|p| p != Path::new(AUTOSAVE));
     if !fresh {
-        return (claim, None);
+        return (claim, None, None);
     }
     match crate::autosave::archive(&claim.path, Path::new(HISTORY)) {
         Ok(Some(kept)) => {
+            let what = crate::session::Session::load(&kept)
+                .map(|s| {
+                    let n = s.experiments.len();
+                    format!(" ({n} experiment{})", if n == 1 { "" } else { "s" })
+                })
+                .unwrap_or_default();
             let msg = format!(
-                "the last session is kept as {} (emoscope --session {} restores it)",
-                kept.display(),
+                "the last session{what} is kept as {}: press O to reopen it",
                 kept.display()
             );
             log::info!("{msg}");
-            (claim, Some(msg))
+            (claim, Some(msg), Some(kept))
         }
-        Ok(None) => (claim, None),
+        Ok(None) => (claim, None, None),
         Err(e) => {
             // Never write over a session that could not be kept: autosave beside it.
             drop(claim);
@@ -213,7 +219,7 @@ fn claim_autosave(
                 own.display()
             );
             log::warn!("{msg}");
-            (crate::autosave::claim(&own), Some(msg))
+            (crate::autosave::claim(&own), Some(msg), None)
         }
     }
 }

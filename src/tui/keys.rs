@@ -122,6 +122,12 @@ pub const GLOBAL: &[Binding] = &[
         "open another corpus folder",
         None,
     ),
+    bind(
+        &[Char('O')],
+        Action::ReopenPrevious,
+        "reopen the last session (kept in sessions/history/ when this window started)",
+        None,
+    ),
     Binding {
         keys: &[Char('c')],
         ctrl: true,

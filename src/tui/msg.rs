@@ -308,6 +308,8 @@ pub enum Action {
     StartSaveAs,
     /// Start typing a corpus folder to open.
     StartOpen,
+    /// Reopen the session this start kept from the last autosave.
+    ReopenPrevious,
     /// A key typed into the open text prompt.
     Edit(Edit),
     /// Corpus: filters, search and the problems panel.

@@ -13,6 +13,39 @@ use crate::session::{Session, UiState};
 
 impl App {
     /// A new app restoring a saved session (the caller runs the returned commands).
+    /// `O`: replaces this window's (empty) session with the one this start archived.
+    pub fn reopen_previous(&mut self) -> Vec<Command> {
+        let Some(path) = self.previous.clone() else {
+            self.notice = Some(
+                "no earlier session was kept when this window started (emoscope --session FILE \
+                 opens a saved one)"
+                    .into(),
+            );
+            return Vec::new();
+        };
+        if !self.shared.runs.is_empty() || !self.classify.history.is_empty() {
+            self.notice = Some(format!(
+                "this window has its own results: save them (w) and start emoscope --session {} \
+                 to see the earlier one",
+                path.display()
+            ));
+            return Vec::new();
+        }
+        match Session::load(&path) {
+            Ok(s) => {
+                let (mut fresh, cmds) = App::from_session(&s);
+                fresh.status = format!("reopened {}", path.display());
+                log::info!("{}", fresh.status);
+                *self = fresh;
+                cmds
+            }
+            Err(e) => {
+                self.notice = Some(format!("cannot reopen it: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
     pub fn from_session(s: &Session) -> (App, Vec<Command>) {
         let (mut app, cmds) = App::new(s.corpus.clone());
         let u = &s.ui;
@@ -22,7 +55,7 @@ impl App {
             .unwrap_or(Pane::Corpus);
         let c = &mut app.corpus;
         c.actor = u.actor;
-        c.emotion = u.emotion.min(7);
+        c.emotion = u.emotion.min(crate::corpus::Emotion::ALL.len() - 1);
         c.focus = if u.in_clips {
             Focus::Clips
         } else {
