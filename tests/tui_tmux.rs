@@ -276,7 +276,7 @@ fn train_cancel_drill_compare_save_classify_and_restore() {
     wait_for(&name2, "360 clips");
     keys(&name2, &["4"]);
     let s = wait_for(&name2, "Experiments (3)");
-    assert_eq!(compare_rows(&s), rows, "{s}");
+    assert_eq!(compare_rows(&s), rows, "{s}\n{rows:?}");
     assert!(s.contains("cancelled"), "{s}");
     keys(&name2, &["5"]);
     let s = wait_for(&name2, "History (1)");

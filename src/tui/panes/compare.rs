@@ -413,7 +413,7 @@ fn columns(lab: &ComparePane, wide: bool, theme: &Theme) -> (Row<'static>, Vec<C
     if wide {
         widths.push(Constraint::Length(5));
     }
-    widths.extend([Constraint::Length(7), Constraint::Length(8)]);
+    widths.extend([Constraint::Length(7), Constraint::Length(11)]);
     (header, widths)
 }
 
