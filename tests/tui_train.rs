@@ -477,13 +477,22 @@ fn train_compare_classify_and_sessions() {
     // own refuses (nothing is replaced).
     let (mut fresh, _) = App::new(CorpusSpec::directory(small().0.clone()));
     fresh.update(Action::ReopenPrevious);
-    assert!(fresh.notice.as_deref().unwrap().contains("no earlier session"));
+    assert!(
+        fresh
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("no earlier session")
+    );
     fresh.previous = Some(path.clone());
     fresh.notice = None;
     let cmds = fresh.update(Action::ReopenPrevious);
     assert_eq!(fresh.shared.runs.len(), 3, "{:?}", fresh.notice);
     assert!(fresh.status.starts_with("reopened"));
-    assert!(matches!(cmds.as_slice(), [Command::OpenCorpus(_), ..]), "{cmds:?}");
+    assert!(
+        matches!(cmds.as_slice(), [Command::OpenCorpus(_), ..]),
+        "{cmds:?}"
+    );
     let before = mid.shared.runs.len();
     mid.previous = Some(path.clone());
     mid.update(Action::ReopenPrevious);

@@ -402,7 +402,7 @@ fn columns(lab: &ComparePane, wide: bool, theme: &Theme) -> (Row<'static>, Vec<C
         Constraint::Length(1),
         Constraint::Length(3),
         Constraint::Length(2),
-        Constraint::Length(if wide { 16 } else { 9 }),
+        Constraint::Length(if wide { 16 } else { 8 }),
         Constraint::Min(10),
         Constraint::Length(if wide { 16 } else { 12 }),
     ];
@@ -413,7 +413,10 @@ fn columns(lab: &ComparePane, wide: bool, theme: &Theme) -> (Row<'static>, Vec<C
     if wide {
         widths.push(Constraint::Length(5));
     }
-    widths.extend([Constraint::Length(7), Constraint::Length(11)]);
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Length(if wide { 11 } else { 9 }),
+    ]);
     (header, widths)
 }
 
