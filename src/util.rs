@@ -264,6 +264,19 @@ pub fn utc_stamp() -> String {
     stamp_of(secs)
 }
 
+/// The current UTC time to the minute, `2026-12-02 23:30` (for people).
+pub fn utc_minute() -> String {
+    let s = utc_stamp();
+    format!(
+        "{}-{}-{} {}:{}",
+        &s[0..4],
+        &s[4..6],
+        &s[6..8],
+        &s[9..11],
+        &s[11..13]
+    )
+}
+
 /// `YYYYMMDD-HHMMSS` of seconds since the Unix epoch (UTC), by the civil-from-days
 /// algorithm (H. Hinnant).
 pub fn stamp_of(secs: u64) -> String {

@@ -654,6 +654,31 @@ fn train_compare_classify_and_sessions() {
         h.app.classify.model_source(&h.app.shared),
         Some(ModelSource::File(model_path.clone()))
     );
+    // The saved model is described, not "a saved model": what it is, its score, its size.
+    assert!(render(&h.app, 160, 48).contains("reading what it is"));
+    let info = emoscope::ml::persist::SavedModel::describe_file(&model_path);
+    assert!(
+        info.starts_with("svm · classic · no speaker norm · loso UAR "),
+        "{info}"
+    );
+    assert!(
+        info.contains(" clips · saved 20") && info.ends_with(" MB"),
+        "{info}"
+    );
+    h.feed(AppEvent::ModelInfo(model_path.clone(), info.clone()));
+    assert!(render(&h.app, 160, 48).contains(&info));
+    // `emoscope models` lists the same line; the file holds no libsvm nodes (packed).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+        .arg("models")
+        .arg(model_path.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&info));
+    assert!(
+        !std::fs::read_to_string(&model_path)
+            .unwrap()
+            .contains("index:")
+    );
     let wav = small().0.join("Actor_02/03-01-05-02-01-01-02.wav");
     h.act(Action::StartSearch);
     h.type_text(&wav.display().to_string());

@@ -192,6 +192,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List saved models with what each is: family, preset, normalisation, the protocol and
+    /// score that chose it, clips, date saved, file size.
+    Models {
+        /// The folder (default: models/).
+        #[arg(default_value = "models")]
+        dir: PathBuf,
+    },
     /// List sound devices (build with --features audio).
     Devices,
     /// Print speed figures (never asserted in tests).
@@ -260,6 +267,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Train(args)) => train_command(&args, &cli.corpus, out)?,
         Some(Command::Compare { session, json }) => compare::compare(&session, json, out)?,
+        Some(Command::Models { dir }) => list_models(&dir, out)?,
         Some(Command::Classify {
             model,
             same_speaker,
@@ -329,6 +337,27 @@ fn train_command(
         None => None,
     };
     train::train(&corpus, test.as_ref(), args, out)?;
+    Ok(())
+}
+
+/// `emoscope models`: each saved model with what it is.
+fn list_models(dir: &Path, out: &mut dyn Write) -> Result<()> {
+    let files = crate::util::ron_files_in(dir);
+    if files.is_empty() {
+        writeln!(
+            out,
+            "no models in {} (emoscope train --save FILE makes one)",
+            dir.display()
+        )?;
+    }
+    for f in files {
+        writeln!(
+            out,
+            "{}\n    {}",
+            crate::util::shown(&f),
+            crate::ml::persist::SavedModel::describe_file(&f)
+        )?;
+    }
     Ok(())
 }
 

@@ -201,6 +201,7 @@ pub enum FitError {
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Model {
     Svm {
+        #[serde(with = "super::packed_svm")]
         model: libsvm_rs::SvmModel,
         n_classes: usize,
     },

@@ -54,6 +54,9 @@ pub struct Provenance {
     /// Pooled cross-validated scores of the experiment that chose this model.
     pub cv_scores: Scores,
     pub emoscope_version: String,
+    /// When the model was fitted, UTC (`2026-12-02 23:30`; empty in older files).
+    #[serde(default)]
+    pub saved: String,
 }
 
 /// A trained pipeline.
@@ -189,6 +192,7 @@ pub fn train_final(
             seed: spec.seed,
             cv_scores: report.scores.clone(),
             emoscope_version: env!("CARGO_PKG_VERSION").to_string(),
+            saved: crate::util::utc_minute(),
         },
     })
 }

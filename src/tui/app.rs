@@ -430,6 +430,11 @@ impl App {
             ],
             AppEvent::Exported(r) => exported(r),
             AppEvent::Importance(id, r) => self.on_importance(id, r),
+            AppEvent::ModelInfo(path, info) => {
+                self.classify.model_info.retain(|(p, _)| *p != path);
+                self.classify.model_info.push((path, info));
+                Vec::new()
+            }
             AppEvent::Classified(c) => self.classify.on_classified(c),
             AppEvent::Models(files) => {
                 self.classify.on_models(files, s);

@@ -156,7 +156,17 @@ impl Executor {
                 let _ = tx.send(AppEvent::Profiles(list));
             }
             Command::ListModels => {
-                let _ = tx.send(AppEvent::Models(paths::list_models()));
+                let files = paths::list_models();
+                let _ = tx.send(AppEvent::Models(files.clone()));
+                // Each file's description: read in full (validated), so off the UI thread.
+                std::thread::spawn(move || {
+                    for f in files {
+                        let info = crate::ml::persist::SavedModel::describe_file(&f);
+                        if tx.send(AppEvent::ModelInfo(f, info)).is_err() {
+                            break;
+                        }
+                    }
+                });
             }
             Command::ListDir(dir) => {
                 let dir = dir.canonicalize().unwrap_or(dir);

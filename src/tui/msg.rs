@@ -231,6 +231,8 @@ pub enum AppEvent {
     AutosaveFailed(String),
     /// A run's files were written (or why not).
     Exported(Result<Vec<PathBuf>, String>),
+    /// What a saved model is (family, preset, score, date, size), read in the background.
+    ModelInfo(PathBuf, String),
     /// A run's permutation importance (or why not).
     Importance(u32, Result<Importance, String>),
     /// A key, mouse or resize event from the terminal.

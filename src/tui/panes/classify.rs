@@ -110,6 +110,8 @@ pub struct Recording {
 #[derive(Debug, Clone, Default)]
 pub struct ClassifyPane {
     pub model_files: Vec<PathBuf>,
+    /// What each saved model is (read in the background): family, preset, score, date, size.
+    pub model_info: Vec<(PathBuf, String)>,
     pub model_index: usize,
     /// Final models fitted for experiments, kept for the next file.
     pub fitted: Vec<(u32, Arc<SavedModel>)>,

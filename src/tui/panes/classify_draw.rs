@@ -64,7 +64,13 @@ fn draw_model(f: &mut Frame, area: Rect, pane: &ClassifyPane, shared: &Shared, t
                         )
                     })
                     .unwrap_or_default(),
-                ModelSource::File(_) => "a saved model (its own feature settings)".into(),
+                ModelSource::File(p) => pane
+                    .model_info
+                    .iter()
+                    .find(|(f, _)| f == p)
+                    .map_or("a saved model (reading what it is …)".into(), |(_, i)| {
+                        i.clone()
+                    }),
             };
             vec![
                 Line::from(vec![
@@ -86,7 +92,7 @@ fn draw_model(f: &mut Frame, area: Rect, pane: &ClassifyPane, shared: &Shared, t
         ),
         Span::styled(
             format!(
-                "  ({} in profiles/; E enrols the history's clips)",
+                "  ({} in profiles/; E enrols; one preset each)",
                 lab.profiles.len()
             ),
             theme.dim(),
