@@ -264,6 +264,33 @@ pub fn utc_stamp() -> String {
     stamp_of(secs)
 }
 
+/// How long the rest of a step will take at the pace so far: `elapsed` for `done` of
+/// `total` units. `None` before the first unit or once all are done.
+pub fn remaining(
+    elapsed: std::time::Duration,
+    done: usize,
+    total: usize,
+) -> Option<std::time::Duration> {
+    (done > 0 && done < total).then(|| elapsed.mul_f64((total - done) as f64 / done as f64))
+}
+
+/// "ETA 12 s", "ETA 3 min 05 s", "ETA 1 h 02 min".
+pub fn fmt_eta(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("ETA {s} s")
+    } else if s < 3600 {
+        format!("ETA {} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("ETA {} h {:02} min", s / 3600, s % 3600 / 60)
+    }
+}
+
+/// " · ETA 12 s" for a step started at `start`, or "" when there is nothing to say yet.
+pub fn eta_suffix(start: std::time::Instant, done: usize, total: usize) -> String {
+    remaining(start.elapsed(), done, total).map_or(String::new(), |d| format!(" · {}", fmt_eta(d)))
+}
+
 /// The current UTC time to the minute, `2026-12-02 23:30` (for people).
 pub fn utc_minute() -> String {
     let s = utc_stamp();
@@ -297,6 +324,23 @@ pub fn stamp_of(secs: u64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod eta_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_rest_takes_as_long_per_unit_as_what_is_done() {
+        let s = Duration::from_secs;
+        assert_eq!(remaining(s(10), 1, 4), Some(s(30)));
+        assert_eq!(remaining(s(10), 0, 4), None);
+        assert_eq!(remaining(s(10), 4, 4), None);
+        assert_eq!(fmt_eta(s(12)), "ETA 12 s");
+        assert_eq!(fmt_eta(s(185)), "ETA 3 min 05 s");
+        assert_eq!(fmt_eta(s(3720)), "ETA 1 h 02 min");
+    }
 }
 
 #[cfg(test)]

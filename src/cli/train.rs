@@ -186,9 +186,11 @@ pub fn extract_with_progress(
 ) -> Result<FeatureTable> {
     let preset = cfg.preset;
     let tty = std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
     let progress = |done: usize, total: usize| {
         if tty && (done.is_multiple_of(10) || done == total) {
-            eprint!("\rextracting {preset}: {done}/{total}");
+            let eta = crate::util::eta_suffix(start, done, total);
+            eprint!("\r\x1b[2Kextracting {preset}: {done}/{total}{eta}");
             if done == total {
                 eprintln!();
             }
@@ -342,10 +344,13 @@ pub fn train(
 
 /// A run's progress on stderr: the stage on a terminal, each finished fold always.
 fn progress_line(e: JobEvent) {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let tty = std::io::stderr().is_terminal();
     match e {
         JobEvent::Progress { done, total, stage } if tty => {
-            eprint!("\r\x1b[2K[{done}/{total}] {stage}");
+            let start = *START.get_or_init(std::time::Instant::now);
+            let eta = crate::util::eta_suffix(start, done, total);
+            eprint!("\r\x1b[2K[{done}/{total}] {stage}{eta}");
         }
         JobEvent::FoldDone {
             fold,
@@ -370,9 +375,11 @@ fn progress_line(e: JobEvent) {
 /// Permutation importance of a finished run, with a progress line on a terminal.
 fn importance(ds: &Dataset, report: &Report, repeats: usize) -> Result<Importance> {
     let tty = std::io::stderr().is_terminal();
+    let start = std::time::Instant::now();
     let progress = |done: usize, total: usize| {
         if tty {
-            eprint!("\r\x1b[2Kimportance: {done}/{total} shuffled");
+            let eta = crate::util::eta_suffix(start, done, total);
+            eprint!("\r\x1b[2Kimportance: {done}/{total} shuffled{eta}");
         }
     };
     let r = permutation_importance(ds, report, repeats, &CancelToken::new(), &progress)?;

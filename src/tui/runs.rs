@@ -58,6 +58,8 @@ pub struct Run {
     pub confusion: Option<Confusion>,
     pub scores: Option<Scores>,
     pub report: Option<Arc<Report>>,
+    /// When the current stage (extraction, then training) began: for its ETA.
+    pub stage_start: std::time::Instant,
 }
 
 impl Run {
@@ -74,7 +76,16 @@ impl Run {
             confusion: None,
             scores: None,
             report: None,
+            stage_start: std::time::Instant::now(),
         }
+    }
+
+    /// " · ETA 12 s" while a stage runs and its pace is known, else "".
+    pub fn eta(&self) -> String {
+        if !self.state.is_active() {
+            return String::new();
+        }
+        crate::util::eta_suffix(self.stage_start, self.progress.0, self.progress.1)
     }
 
     /// "svm", "rf" …
@@ -166,6 +177,7 @@ impl Run {
             }
             RunEvent::Job(JobEvent::Started { total }) => {
                 self.state = RunState::Training;
+                self.stage_start = std::time::Instant::now();
                 self.progress = (0, total);
                 self.stage = "training".into();
             }
@@ -215,4 +227,25 @@ impl Run {
 /// The next free run id.
 pub fn next_id(runs: &[Run]) -> u32 {
     runs.iter().map(|r| r.id).max().unwrap_or(0) + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_stage_shows_its_eta_and_a_finished_one_none() {
+        let mut run = Run::new(1, Preset::Classic, ExperimentSpec::default());
+        run.progress = (1, 4);
+        let ten = std::time::Duration::from_secs(10);
+        if let Some(t) = std::time::Instant::now().checked_sub(ten) {
+            run.stage_start = t;
+            assert_eq!(run.eta(), " · ETA 30 s");
+        }
+        run.progress = (0, 4);
+        assert_eq!(run.eta(), "", "no pace before the first unit");
+        run.progress = (1, 4);
+        run.state = RunState::Cancelled;
+        assert_eq!(run.eta(), "");
+    }
 }

@@ -384,7 +384,10 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
         Span::styled(format!("{:<11}", run.state.label()), theme.title()),
         Span::raw(gauge(run, w.saturating_sub(24).clamp(4, 40))),
     ])];
-    lines.push(Line::from(Span::styled(run.stage.clone(), theme.dim())));
+    lines.push(Line::from(Span::styled(
+        format!("{}{}", run.stage, run.eta()),
+        theme.dim(),
+    )));
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
     if let Some(cross) = run.report.as_ref().and_then(|r| r.cross_corpus.as_ref()) {
