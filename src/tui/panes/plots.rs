@@ -69,12 +69,57 @@ pub enum FeatureScale {
     ZEmotion,
 }
 
+/// A frequency for the 6-column axis: "24kHz", "2.1kHz", "500Hz", "0 Hz".
 fn format_hz(hz: f64) -> String {
-    if hz >= 1000.0 {
-        format!("{:.0}k", hz / 1000.0)
+    if hz >= 9950.0 {
+        format!("{:.0}kHz", hz / 1000.0)
+    } else if hz >= 1000.0 {
+        format!("{:.1}kHz", hz / 1000.0)
+    } else if hz > 0.0 {
+        format!("{hz:.0}Hz")
     } else {
-        format!("{hz:.0}")
+        "0 Hz".into()
     }
+}
+
+/// The bottom line of a heatmap: time at both ends and, between them, the colour scale from
+/// `lo` to `hi` in `unit` (a dB bar for spectrogram and mel).
+fn scale_line(
+    width: usize,
+    duration: f64,
+    (lo, hi): (f32, f32),
+    unit: &str,
+    theme: &Theme,
+) -> Line<'static> {
+    let end = format!("{duration:.1} s");
+    let (left, right) = (format!("{lo:.0}"), format!("{hi:.0} {unit}"));
+    let steps = 10usize;
+    let room = width.saturating_sub(3 + end.len() + left.len() + right.len() + 4);
+    if room < steps {
+        return Line::from(format!("0 s{end:>w$}", w = width.saturating_sub(3)));
+    }
+    let pad = room - steps;
+    let mut spans = vec![Span::styled(
+        format!("0 s{}", " ".repeat(pad / 2 + 1)),
+        theme.dim(),
+    )];
+    spans.push(Span::styled(format!("{left} "), theme.dim()));
+    for i in 0..steps {
+        let v = (i as f32 + 0.5) / steps as f32;
+        spans.push(if theme.mode == crate::tui::theme::ColorMode::Mono {
+            let ramp = crate::tui::theme::MONO_RAMP;
+            let c = ramp[((v * (ramp.len() as f32 - 0.001)) as usize).min(ramp.len() - 1)];
+            Span::raw(c.to_string())
+        } else {
+            Span::styled(" ", Style::default().bg(theme.heat(v)))
+        });
+    }
+    spans.push(Span::styled(format!(" {right}"), theme.dim()));
+    spans.push(Span::styled(
+        format!("{}{end}", " ".repeat(pad - pad / 2 + 1)),
+        theme.dim(),
+    ));
+    Line::from(spans)
 }
 
 /// The waveform's min/max envelope, with a cursor where playback is.
@@ -128,19 +173,38 @@ pub fn waveform(f: &mut Frame, area: Rect, v: &ClipAnalysis, cursor: Option<f64>
 pub fn heat(f: &mut Frame, area: Rect, v: &ClipAnalysis, view: InspectView, theme: &Theme) {
     let top = format_hz(v.spec_max_hz);
     let mid = format_hz(v.spec_max_hz / 2.0);
+    // The mel bands reach half the sample rate; the axis is even in mels, so its middle row
+    // is the mel midpoint, not half of the top.
+    let nyquist = f64::from(v.sample_rate) / 2.0;
+    let mel_top = format_hz(nyquist);
+    let mel = crate::features::mel::hz_to_mel(nyquist);
+    let mel_mid = format_hz(crate::features::mel::mel_to_hz(mel / 2.0));
     let top_mfcc = format!("c{}", v.n_mfcc.saturating_sub(1));
-    let (values, height, labels, range): (&[f32], usize, [&str; 3], (f32, f32)) = match view {
-        InspectView::Spectrogram => (&v.spec_db, v.spec_bins, [&top, &mid, "0"], (-80.0, 0.0)),
-        InspectView::Mel => (&v.mel_db, v.n_mels, ["mel", "", "0"], (-80.0, 0.0)),
-        InspectView::Mfcc => (&v.mfcc, v.n_mfcc, [&top_mfcc, "", "c0"], (-60.0, 60.0)),
-        _ => (&v.chroma, 12, ["B", "F#", "C"], (0.0, 1.0)),
-    };
+    let (values, height, labels, range, unit): (&[f32], usize, [&str; 3], (f32, f32), &str) =
+        match view {
+            InspectView::Spectrogram => (
+                &v.spec_db,
+                v.spec_bins,
+                [&top, &mid, "0 Hz"],
+                (-80.0, 0.0),
+                "dB",
+            ),
+            InspectView::Mel => (
+                &v.mel_db,
+                v.n_mels,
+                [&mel_top, &mel_mid, "0 Hz"],
+                (-80.0, 0.0),
+                "dB",
+            ),
+            InspectView::Mfcc => (&v.mfcc, v.n_mfcc, [&top_mfcc, "", "c0"], (-60.0, 60.0), ""),
+            _ => (&v.chroma, 12, ["B", "F#", "C"], (0.0, 1.0), "(share)"),
+        };
     if area.width < 8 || area.height < 3 {
         return;
     }
     let cols = Layout::default()
         .direction(Direction::Horizontal)
-        .constraints([Constraint::Length(5), Constraint::Min(1)])
+        .constraints([Constraint::Length(6), Constraint::Min(1)])
         .split(area);
     let rows = Layout::default()
         .direction(Direction::Vertical)
@@ -179,12 +243,8 @@ pub fn heat(f: &mut Frame, area: Rect, v: &ClipAnalysis, view: InspectView, them
         },
         rows[0],
     );
-    let time = format!(
-        "0 s{:>w$}",
-        format!("{:.1} s", v.duration),
-        w = (rows[1].width as usize).saturating_sub(3)
-    );
-    f.render_widget(Paragraph::new(time).style(theme.dim()), rows[1]);
+    let scale = scale_line(rows[1].width as usize, v.duration, (lo, hi), unit, theme);
+    f.render_widget(Paragraph::new(scale).style(theme.dim()), rows[1]);
 }
 
 /// The F0 axis for these clips together: 10 % beyond their lowest and highest voiced frame
@@ -331,6 +391,20 @@ mod tests {
             chroma: Vec::new(),
             f0,
             features: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn axis_frequencies_carry_their_unit_in_six_columns() {
+        for (hz, want) in [
+            (24_000.0, "24kHz"),
+            (8_000.0, "8.0kHz"),
+            (2_871.0, "2.9kHz"),
+            (500.0, "500Hz"),
+            (0.0, "0 Hz"),
+        ] {
+            assert_eq!(format_hz(hz), want);
+            assert!(want.len() <= 6);
         }
     }
 
