@@ -795,7 +795,7 @@ fn the_form_runs_a_cross_corpus_evaluation() {
     );
     let screen = render(&h.app, 160, 48);
     assert!(
-        screen.contains("trained on RAVDESS, tested on SAVEE"),
+        screen.contains("RAVDESS → SAVEE · 7 classes · left out calm |"),
         "{screen}"
     );
     // The session keeps the field.

@@ -47,6 +47,27 @@ impl CrossCorpus {
     }
 }
 
+impl CrossCorpus {
+    /// For narrow panels: "RAVDESS → EmoDB · 6 classes · left out calm, surprised | boredom".
+    pub fn short(&self) -> String {
+        let names = |v: &[Emotion]| v.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ");
+        let mut text = format!(
+            "{} → {} · {} classes",
+            self.train,
+            self.test,
+            self.classes.len()
+        );
+        if !self.train_only.is_empty() || !self.test_only.is_empty() {
+            text.push_str(&format!(
+                " · left out {} | {}",
+                names(&self.train_only),
+                names(&self.test_only)
+            ));
+        }
+        text
+    }
+}
+
 /// The format most rows of a table have.
 fn main_format(t: &FeatureTable) -> Option<CorpusFormat> {
     let mut n: std::collections::BTreeMap<CorpusFormat, usize> = Default::default();

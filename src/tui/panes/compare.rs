@@ -404,7 +404,7 @@ fn columns(lab: &ComparePane, wide: bool, theme: &Theme) -> (Row<'static>, Vec<C
         Constraint::Length(2),
         Constraint::Length(if wide { 16 } else { 8 }),
         Constraint::Min(10),
-        Constraint::Length(if wide { 16 } else { 12 }),
+        Constraint::Length(if wide { 16 } else { 13 }),
     ];
     if wide {
         widths.push(Constraint::Length(5));

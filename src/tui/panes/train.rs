@@ -170,16 +170,12 @@ impl TrainPane {
                 run.id
             ))];
         };
-        self.show_importance = !self.show_importance;
-        if !self.show_importance || report.importance.is_some() {
+        // Computed (or being computed): I shows or hides it. Not yet: I computes it.
+        if report.importance.is_some() || shared.jobs.is_running(&JobId::Importance(run.id)) {
+            self.show_importance = !self.show_importance;
             return Vec::new();
         }
-        if shared.jobs.is_running(&JobId::Importance(run.id)) {
-            return vec![Effect::Status(format!(
-                "run #{}: importance is being computed",
-                run.id
-            ))];
-        }
+        self.show_importance = true;
         let Some(corpus) = shared.corpus.clone() else {
             return vec![Effect::Notice("the corpus is not open".into())];
         };

@@ -329,15 +329,18 @@ fn draw_scores(
 /// many as fit in `room` lines of `width` columns.
 fn importance_lines(
     r: &crate::ml::experiment::Report,
+    computing: bool,
     room: usize,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let Some(imp) = &r.importance else {
-        return vec![Line::from(Span::styled(
-            "permutation importance: computing (every fold refitted) …",
-            theme.dim(),
-        ))];
+        let text = if computing {
+            "permutation importance: computing (every fold refitted) …"
+        } else {
+            "permutation importance: not computed for this run (I)"
+        };
+        return vec![Line::from(Span::styled(text, theme.dim()))];
     };
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -391,7 +394,7 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     let pipeline = run.spec.pipeline_label();
     lines.push(Line::from(pipeline));
     if let Some(cross) = run.report.as_ref().and_then(|r| r.cross_corpus.as_ref()) {
-        lines.push(Line::from(Span::styled(cross.describe(), theme.dim())));
+        lines.push(Line::from(Span::styled(cross.short(), theme.dim())));
     } else if let Some(t) = &run.spec.test_corpus {
         lines.push(Line::from(Span::styled(
             format!("tests on {t}"),
@@ -400,7 +403,10 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     }
     if let (Some(r), true) = (&run.report, pane.show_importance) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
-        lines.extend(importance_lines(r, room, w, theme));
+        let computing = shared
+            .jobs
+            .is_running(&crate::tui::msg::JobId::Importance(run.id));
+        lines.extend(importance_lines(r, computing, room, w, theme));
     } else if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
         lines.extend(breakdown_table(
