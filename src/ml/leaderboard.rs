@@ -9,7 +9,7 @@ use super::experiment::{Comparison, Report, compare};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VsBest {
-    /// This is the best run (highest pooled UAR).
+    /// This is the best run (highest pooled UAR) of those on the same clips.
     Best,
     /// McNemar exact p on the pooled predictions and the sign-flip p on fold UARs.
     Compared(Comparison),
@@ -39,18 +39,23 @@ pub fn fold_uar_std(r: &Report) -> Option<f64> {
     Some(var.sqrt())
 }
 
-/// The standings of `reports`, in their order (ties share the better rank).
+/// The standings of `reports`, in their order (ties share the better rank). Each run is
+/// tested against the best run on the same clips (a run on another corpus or subset has its
+/// own best: scores on different clips are ranked, never tested against each other).
 pub fn leaderboard(reports: &[&Report]) -> Vec<Standing> {
-    let best = reports
-        .iter()
-        .enumerate()
-        .max_by(|a, b| {
-            a.1.scores
-                .uar
-                .total_cmp(&b.1.scores.uar)
-                .then(b.0.cmp(&a.0))
-        })
-        .map(|(i, _)| i);
+    let best_on_same_clips = |i: usize| {
+        reports
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.ids == reports[i].ids)
+            .max_by(|a, b| {
+                a.1.scores
+                    .uar
+                    .total_cmp(&b.1.scores.uar)
+                    .then(b.0.cmp(&a.0))
+            })
+            .map_or(i, |(j, _)| j)
+    };
     reports
         .iter()
         .enumerate()
@@ -61,10 +66,9 @@ pub fn leaderboard(reports: &[&Report]) -> Vec<Standing> {
                 .count(),
             uar: r.scores.uar,
             fold_uar_std: fold_uar_std(r),
-            vs_best: match best {
-                Some(b) if b == i => VsBest::Best,
-                Some(b) => compare(reports[b], r).map_or(VsBest::NotComparable, VsBest::Compared),
-                None => VsBest::NotComparable,
+            vs_best: match best_on_same_clips(i) {
+                b if b == i => VsBest::Best,
+                b => compare(reports[b], r).map_or(VsBest::NotComparable, VsBest::Compared),
             },
         })
         .collect()
