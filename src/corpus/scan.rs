@@ -27,7 +27,7 @@ pub enum ProblemKind {
     BadName(String),
     /// A name of another corpus than the one scanned. Skipped.
     #[error(
-        "a {found} name in a {corpus} corpus (open that corpus's folder on its own, or choose with --format)"
+        "a {found} name in this {corpus} corpus (open that corpus's folder on its own, or choose with --format)"
     )]
     OtherCorpus {
         found: CorpusFormat,
