@@ -74,6 +74,33 @@ fn corpus_pane() {
     both_sizes("corpus_problems", &app, ColorMode::TrueColor);
 }
 
+/// Another corpus's layout: its speakers (CREMA-D's 91 actors scroll) × its own emotions, its
+/// sentences and labels in the clip list.
+#[test]
+fn corpus_pane_of_other_corpora() {
+    use emoscope::corpus::{CorpusFormat, synth};
+    for (format, name) in [
+        (CorpusFormat::EmoDb, "corpus_emodb"),
+        (CorpusFormat::CremaD, "corpus_crema_d"),
+    ] {
+        let spec = CorpusSpec::Synthetic {
+            seed: synth::DEFAULT_SEED,
+            format,
+        };
+        let (mut app, _) = App::new(spec.clone());
+        app.event(AppEvent::CorpusOpened(Ok(synth::corpus_of(
+            format,
+            synth::DEFAULT_SEED,
+        ))));
+        for _ in 0..6 {
+            app.update(Action::Right);
+        }
+        app.update(Action::End);
+        app.update(Action::Enter);
+        both_sizes(name, &app, ColorMode::Mono);
+    }
+}
+
 #[test]
 fn help_overlay_and_error_state() {
     let mut app = opened();
