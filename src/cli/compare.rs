@@ -47,22 +47,25 @@ pub fn compare(path: &Path, json: bool, out: &mut dyn Write) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "rank  UAR ± fold std   vs best (McNemar)  experiment")?;
+    writeln!(
+        out,
+        "rank  UAR ± fold std   vs best (McNemar)      experiment"
+    )?;
     for l in &lines {
         let s = &l.standing;
         let spread = s
             .fold_uar_std
-            .map_or("      ".into(), |d| format!("± {d:.3}"));
+            .map_or("       ".into(), |d| format!("± {d:.3}"));
         let vs = match &s.vs_best {
             VsBest::Best => "best".to_string(),
             VsBest::Compared(c) => {
                 format!("{} (folds {})", short_p(c.mcnemar_p), short_p(c.fold_uar_p))
             }
-            VsBest::NotComparable => "– (other clips)".into(),
+            VsBest::NotComparable => "– (other folds)".into(),
         };
         writeln!(
             out,
-            "{:>4}  {:.3} {spread}  {vs:<18} {}",
+            "{:>4}  {:.3} {spread}  {vs:<22} {}",
             s.rank, s.uar, l.label
         )?;
     }

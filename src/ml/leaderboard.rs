@@ -13,7 +13,7 @@ pub enum VsBest {
     Best,
     /// McNemar exact p on the pooled predictions and the sign-flip p on fold UARs.
     Compared(Comparison),
-    /// Different clips or folds (another corpus, protocol or seed): no paired test.
+    /// The same clips in other folds (another protocol): no paired test.
     NotComparable,
 }
 
