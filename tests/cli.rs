@@ -56,6 +56,8 @@ fn a_folder_without_clips_is_an_error_with_a_hint_and_train_names_its_corpus() {
         "{err}"
     );
     // train without --corpus says it uses the synthetic corpus; --seed is --synth-seed.
+    // Saving says how long the final fit should take (from the folds) and took.
+    let model = tmp.path().join("m.ron");
     let out = emoscope(&[
         "--synth-seed",
         "7",
@@ -64,9 +66,18 @@ fn a_folder_without_clips_is_an_error_with_a_hint_and_train_names_its_corpus() {
         "majority",
         "--protocol",
         "holdout:1",
+        "--save",
+        model.to_str().unwrap(),
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("synthetic corpus (--synth-seed 7)"), "{err}");
+    assert!(
+        err.contains("fitting the final model on all 1440 clips (about ")
+            && err.contains("s, from the folds' fits)")
+            && err.contains("final fit took "),
+        "{err}"
+    );
+    assert!(model.is_file());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("corpus synthetic (seed 7)"), "{text}");
     assert!(text.contains("chance: UAR 0.125"), "{text}");

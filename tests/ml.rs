@@ -626,3 +626,65 @@ fn a_leaderboard_ranks_runs_and_tests_each_against_the_best() {
     assert!((fold_uar_std(&knn).unwrap() - sd).abs() < 1e-12);
     assert_eq!(board[1].fold_uar_std, Some(fold_uar_std(&knn).unwrap()));
 }
+
+/// The final fit's estimate (shown while a model is saved) comes from the folds' own fits
+/// of the model: their mean scaled by all clips over a fold's training clips, squared for
+/// an SVM; unknown without a timed fold.
+#[test]
+fn the_final_fit_is_estimated_from_the_folds_fits() {
+    let ds = speaker_only_dataset();
+    let spec = ExperimentSpec {
+        grid: knn1(),
+        protocol: Protocol::StratifiedKFold { k: 4, seed: 0 },
+        ..ExperimentSpec::default()
+    };
+    let mut report = run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
+    for f in &report.folds {
+        assert!(
+            f.final_fit_seconds > 0.0 && f.final_fit_seconds <= f.fit_seconds,
+            "{f:?}"
+        );
+    }
+    let n = report.ids.len();
+    let train: f64 = report
+        .folds
+        .iter()
+        .map(|f| (n - f.test_rows.len()) as f64)
+        .sum::<f64>()
+        / 4.0;
+    for (i, f) in report.folds.iter_mut().enumerate() {
+        f.final_fit_seconds = [1.0, 2.0, 3.0, 2.0][i];
+        f.fit_seconds = 4.0;
+    }
+    // The folds ran one after another (their times add up to the run's).
+    report.seconds = 16.0;
+    let est = report.final_fit_estimate(n).unwrap().as_secs_f64();
+    assert!((est - 2.0 * n as f64 / train).abs() < 1e-9, "{est}");
+    // Two at a time on two cores: each fold's fit took twice what one alone takes.
+    if std::thread::available_parallelism().map_or(1, |c| c.get()) >= 2 {
+        report.seconds = 8.0;
+        let half = report.final_fit_estimate(n).unwrap().as_secs_f64();
+        assert!((half - est / 2.0).abs() < 1e-9, "{half}");
+        report.seconds = 16.0;
+    }
+    let svm = ModelSpec::Svm {
+        kernel: emoscope::ml::models::Kernel::Rbf,
+        c: 1.0,
+        gamma: emoscope::ml::models::Gamma::Scale,
+    };
+    for f in &mut report.folds {
+        f.chosen = svm.clone();
+    }
+    let est = report.final_fit_estimate(2 * n).unwrap().as_secs_f64();
+    assert!(
+        (est - 2.0 * (2.0 * n as f64 / train).powi(2)).abs() < 1e-9,
+        "{est}"
+    );
+    // Untimed (an older session) or nonsense times: no estimate rather than a wrong one.
+    for f in &mut report.folds {
+        f.final_fit_seconds = f64::NAN;
+    }
+    assert_eq!(report.final_fit_estimate(n), None);
+    report.folds[0].final_fit_seconds = 1e300;
+    assert_eq!(report.final_fit_estimate(n), None);
+}

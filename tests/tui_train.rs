@@ -653,6 +653,13 @@ fn train_compare_classify_and_sessions() {
         .1
         .set(model_path.display().to_string());
     h.act(Action::Edit(Edit::Submit));
+    // While it fits, the status line counts down the estimate from the folds' fits.
+    let fitting = render(&h.app, 160, 48);
+    assert!(
+        fitting.contains("1 job(s) · final fit ETA ")
+            || fitting.contains("1 job(s) · final fit over its estimated"),
+        "{fitting}"
+    );
     h.until(|a| a.status.starts_with("model saved"));
     assert!(model_path.exists());
     h.act(Action::Pane(Pane::Classify));

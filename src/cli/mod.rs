@@ -7,6 +7,7 @@ mod bench_tui;
 mod compare;
 pub mod live;
 pub mod train;
+mod train_progress;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::train_progress::{final_fit, importance, progress_line};
 use crate::features::extract::{CancelToken, FeatureCache, FeatureTable, extract_corpus};
 use crate::features::{FeatureConfig, Preset};
 use crate::ml::cross::{CrossCorpus, cross_corpus_table};
 use crate::ml::dataset::Dataset;
-use crate::ml::experiment::{ExperimentSpec, Facet, JobEvent, Report, run};
+use crate::ml::experiment::{ExperimentSpec, Facet, Report, run};
 use crate::ml::grid::build_search;
-use crate::ml::importance::{Importance, permutation_importance};
+use crate::ml::importance::Importance;
 use crate::ml::metrics::Confusion;
 use crate::ml::protocol::Protocol;
 
@@ -329,64 +330,19 @@ pub fn train(
     }
     write_exports(&report, args)?;
     if let Some(path) = &args.save {
-        let saved = crate::ml::persist::train_final(
-            &ds,
-            &spec,
-            &FeatureConfig::preset(args.preset),
-            &report,
-            corpus,
-        )?;
+        let saved = final_fit(&report, ds.len(), || {
+            crate::ml::persist::train_final(
+                &ds,
+                &spec,
+                &FeatureConfig::preset(args.preset),
+                &report,
+                corpus,
+            )
+        })?;
         saved.save(path)?;
         writeln!(out, "saved model to {}", path.display())?;
     }
     Ok(())
-}
-
-/// A run's progress on stderr: the stage on a terminal, each finished fold always.
-fn progress_line(e: JobEvent) {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let tty = std::io::stderr().is_terminal();
-    match e {
-        JobEvent::Progress { done, total, stage } if tty => {
-            let start = *START.get_or_init(std::time::Instant::now);
-            let eta = crate::util::eta_suffix(start, done, total);
-            eprint!("\r\x1b[2K[{done}/{total}] {stage}{eta}");
-        }
-        JobEvent::FoldDone {
-            fold,
-            of,
-            scores_so_far,
-            ..
-        } => {
-            if tty {
-                eprint!("\r\x1b[2K");
-            }
-            eprintln!(
-                "fold {}/{of} done: pooled so far acc {:.3} UAR {:.3}",
-                fold + 1,
-                scores_so_far.accuracy,
-                scores_so_far.uar
-            );
-        }
-        _ => {}
-    }
-}
-
-/// Permutation importance of a finished run, with a progress line on a terminal.
-fn importance(ds: &Dataset, report: &Report, repeats: usize) -> Result<Importance> {
-    let tty = std::io::stderr().is_terminal();
-    let start = std::time::Instant::now();
-    let progress = |done: usize, total: usize| {
-        if tty {
-            let eta = crate::util::eta_suffix(start, done, total);
-            eprint!("\r\x1b[2Kimportance: {done}/{total} shuffled{eta}");
-        }
-    };
-    let r = permutation_importance(ds, report, repeats, &CancelToken::new(), &progress)?;
-    if tty {
-        eprintln!();
-    }
-    Ok(r)
 }
 
 /// The ranked groups and the ten most important features, one a line with a bar.

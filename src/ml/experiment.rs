@@ -292,6 +292,7 @@ fn run_fold(ctx: &FoldContext, fi: usize, fold: &Fold) -> Result<FoldResult, Exp
     if ctx.cancel.is_cancelled() {
         return Err(ExperimentError::Cancelled);
     }
+    let t_fit = Instant::now();
     let pred = fit_and_predict(
         ds,
         ctx.m,
@@ -302,6 +303,7 @@ fn run_fold(ctx: &FoldContext, fi: usize, fold: &Fold) -> Result<FoldResult, Exp
         fold_seed,
         true,
     )?;
+    let final_fit_seconds = t_fit.elapsed().as_secs_f64();
     let predictions: Vec<usize> = pred.iter().map(|p| p.0).collect();
     let confusion =
         Confusion::from_predictions(ds.n_classes(), &ds.labels(&fold.test), &predictions);
@@ -328,6 +330,7 @@ fn run_fold(ctx: &FoldContext, fi: usize, fold: &Fold) -> Result<FoldResult, Exp
         probabilities: pred.into_iter().map(|p| p.1).collect(),
         confusion,
         fit_seconds: t0.elapsed().as_secs_f64(),
+        final_fit_seconds,
     })
 }
 

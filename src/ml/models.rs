@@ -115,6 +115,16 @@ impl ModelSpec {
         }
     }
 
+    /// Whether fitting grows about with the square of the clips (an SVM's solver, or an
+    /// ensemble holding one) rather than linearly.
+    pub fn grows_quadratically(&self) -> bool {
+        match self {
+            ModelSpec::Svm { .. } => true,
+            ModelSpec::Ensemble { members } => members.iter().any(ModelSpec::grows_quadratically),
+            _ => false,
+        }
+    }
+
     /// The same spec with its random seed (if it has one) replaced.
     pub fn with_seed(&self, seed: u64) -> ModelSpec {
         match self {

@@ -61,7 +61,12 @@ pub struct FoldResult {
     pub probabilities: Vec<Vec<f64>>,
     pub confusion: Confusion,
     pub scores: Scores,
+    /// The search and the fit together.
     pub fit_seconds: f64,
+    /// The chosen candidate's fit on the fold's training rows alone (with calibration, as
+    /// the final model is fitted), and its test predictions; 0 when unknown (older sessions).
+    #[serde(default)]
+    pub final_fit_seconds: f64,
 }
 
 /// The finished experiment.
@@ -153,6 +158,67 @@ impl Report {
         } else {
             format!("training {:.1} s", self.seconds)
         }
+    }
+
+    /// How long fitting the final model on `n_clips` clips should take, from the folds'
+    /// fits of the same model ([`FoldResult::final_fit_seconds`], of the folds that chose
+    /// the model saved, else of all): their mean, scaled by `n_clips` over the fold's
+    /// training clips to the power 2 for an SVM (its solver grows about quadratically) and 1
+    /// otherwise, divided by how many folds shared the cores ([`Report::fold_overlap`]).
+    /// `None` when no fold's time is known.
+    pub fn final_fit_estimate(&self, n_clips: usize) -> Option<std::time::Duration> {
+        let timed = |f: &&FoldResult| f.final_fit_seconds.is_finite() && f.final_fit_seconds > 0.0;
+        let most = self.most_chosen();
+        let same: Vec<&FoldResult> = self
+            .folds
+            .iter()
+            .filter(timed)
+            .filter(|f| Some(&f.chosen) == most)
+            .collect();
+        let folds = if same.is_empty() {
+            self.folds.iter().filter(timed).collect()
+        } else {
+            same
+        };
+        let model = folds.first()?.chosen.clone();
+        let n = folds.len() as f64;
+        let mean = folds.iter().map(|f| f.final_fit_seconds).sum::<f64>() / n;
+        let train = folds
+            .iter()
+            .map(|f| self.ids.len().saturating_sub(f.test_rows.len()) as f64)
+            .sum::<f64>()
+            / n;
+        let power = if model.grows_quadratically() {
+            2.0
+        } else {
+            1.0
+        };
+        let scale = (n_clips as f64 / train.max(1.0)).powf(power);
+        std::time::Duration::try_from_secs_f64(mean * scale / self.fold_overlap()).ok()
+    }
+
+    /// How many folds ran at once on average: the folds' summed times over the run's wall
+    /// time, between 1 and the cores there are. Folds that shared the cores each took longer
+    /// than the final fit, which runs alone, will.
+    fn fold_overlap(&self) -> f64 {
+        let sum: f64 = self.folds.iter().map(|f| f.fit_seconds).sum();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let overlap = sum / self.seconds;
+        if overlap.is_finite() {
+            overlap.clamp(1.0, cores)
+        } else {
+            1.0
+        }
+    }
+
+    /// The model most folds chose (the first of the most chosen).
+    fn most_chosen(&self) -> Option<&ModelSpec> {
+        let count = |m: &ModelSpec| self.folds.iter().filter(|f| &f.chosen == m).count();
+        let best = self.folds.iter().map(|f| count(&f.chosen)).max()?;
+        self.folds
+            .iter()
+            .map(|f| &f.chosen)
+            .find(|m| count(m) == best)
     }
 
     /// "chance: UAR 0.125 (8 classes), accuracy 0.133 (majority class)".

@@ -204,8 +204,12 @@ impl App {
         for e in effects {
             match e {
                 Effect::Run(c) => {
-                    if let Some(job) = c.job() {
-                        self.shared.jobs.start(job);
+                    match (c.job(), c.estimate()) {
+                        (Some(job), Some((what, d))) => {
+                            self.shared.jobs.start_estimated(job, what, d);
+                        }
+                        (Some(job), None) => self.shared.jobs.start(job),
+                        _ => {}
                     }
                     cmds.push(c);
                 }

@@ -3,6 +3,7 @@
 //! background as one [`Loadable`] type.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use super::msg::JobId;
 
@@ -10,6 +11,9 @@ use super::msg::JobId;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Jobs {
     running: BTreeMap<JobId, usize>,
+    /// Jobs with an estimated length (a final fit): what they do, when they started, and
+    /// how long they should take.
+    estimated: BTreeMap<JobId, (&'static str, Instant, Duration)>,
 }
 
 impl Jobs {
@@ -17,12 +21,37 @@ impl Jobs {
         *self.running.entry(id).or_default() += 1;
     }
 
+    /// Starts a job whose length is estimated beforehand: [`Jobs::eta`] counts it down.
+    pub fn start_estimated(&mut self, id: JobId, what: &'static str, estimate: Duration) {
+        self.estimated
+            .insert(id.clone(), (what, Instant::now(), estimate));
+        self.start(id);
+    }
+
     pub fn finish(&mut self, id: &JobId) {
         if let Some(n) = self.running.get_mut(id) {
             *n -= 1;
             if *n == 0 {
                 self.running.remove(id);
+                self.estimated.remove(id);
             }
+        }
+    }
+
+    /// " · final fit ETA 12 s" for the first estimated job still running, " · final fit
+    /// over its estimated 12 s" once it has taken longer; "" with none.
+    pub fn eta(&self, now: Instant) -> String {
+        let Some((what, start, estimate)) = self.estimated.values().next() else {
+            return String::new();
+        };
+        match estimate.checked_sub(now.saturating_duration_since(*start)) {
+            Some(left) if !left.is_zero() => {
+                format!(" · {what} {}", crate::util::fmt_eta(left))
+            }
+            _ => format!(
+                " · {what} over its estimated {}",
+                crate::util::fmt_eta(*estimate).trim_start_matches("ETA ")
+            ),
         }
     }
 
@@ -90,5 +119,18 @@ mod tests {
         assert_eq!(j.count(), 0);
         let l: Loadable<u8> = Loadable::from_result(Err("x".into()));
         assert!(!l.wanted() && l.ready().is_none());
+    }
+
+    #[test]
+    fn an_estimated_job_counts_down_then_says_it_is_late() {
+        let mut j = Jobs::default();
+        assert_eq!(j.eta(Instant::now()), "");
+        j.start_estimated(JobId::SaveModel, "final fit", Duration::from_secs(30));
+        let t = Instant::now();
+        assert!(j.eta(t).starts_with(" · final fit ETA "), "{}", j.eta(t));
+        let late = t + Duration::from_secs(31);
+        assert_eq!(j.eta(late), " · final fit over its estimated 30 s");
+        j.finish(&JobId::SaveModel);
+        assert_eq!((j.count(), j.eta(late)), (0, String::new()));
     }
 }

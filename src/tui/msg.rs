@@ -151,6 +151,20 @@ pub enum JobId {
 }
 
 impl Command {
+    /// What a job does and how long it should take, when that can be told beforehand: a
+    /// run's final model fitted on every clip ([`Report::final_fit_estimate`]).
+    pub fn estimate(&self) -> Option<(&'static str, std::time::Duration)> {
+        let report = match self {
+            Command::SaveModel { report, .. } => report,
+            Command::Classify {
+                model: ModelJob::Fit { report, .. },
+                ..
+            } => report,
+            _ => return None,
+        };
+        Some(("final fit", report.final_fit_estimate(report.ids.len())?))
+    }
+
     /// The job this command starts, if it is one the user waits for.
     pub fn job(&self) -> Option<JobId> {
         Some(match self {

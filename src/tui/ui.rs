@@ -90,7 +90,8 @@ fn draw_status(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let n = app.shared.jobs.count();
         let jobs = if n > 0 {
             let spin = SPINNER[(app.tick % SPINNER.len() as u64) as usize];
-            format!(" {spin} {n} job(s)")
+            let eta = app.shared.jobs.eta(std::time::Instant::now());
+            format!(" {spin} {n} job(s){eta}")
         } else {
             String::new()
         };
