@@ -489,6 +489,25 @@ fn a_bad_folder_keeps_the_corpus_and_esc_goes_back_where_it_came_from() {
     assert!(screen.contains("END-OF-NOTICE"), "{screen}");
     app.notice = None;
 
+    // A long status is shown whole while it is new, then cut to one line with "…" at the
+    // next key (its whole text stays in the Log pane).
+    app.apply(vec![emoscope::tui::msg::Effect::Status(format!(
+        "{} END-OF-STATUS",
+        "a long status message ".repeat(6)
+    ))]);
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(screen.contains("END-OF-STATUS"), "{screen}");
+    app.update(Action::Resize);
+    assert!(render(&app, ColorMode::Mono, 80, 24).contains("END-OF-STATUS"));
+    app.update(Action::Down);
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(!screen.contains("END-OF-STATUS"), "{screen}");
+    assert!(
+        screen.contains("a long status message a long status…"),
+        "{screen}"
+    );
+    app.update(Action::Up);
+
     // Problems: p opens, Esc closes.
     app.update(Action::ToggleProblems);
     assert!(app.corpus.show_problems);

@@ -33,6 +33,9 @@ pub struct App {
     pub classify: ClassifyPane,
     pub log: LogPane,
     pub status: String,
+    /// The status as it was at the user's last key: a status that differs is new since then
+    /// and is shown whole (wrapped upwards); an old one is cut to one line with "…".
+    pub status_at_key: String,
     /// A warning shown over the status line until the next key.
     pub notice: Option<String>,
     /// The text prompt being typed into, if any.
@@ -61,6 +64,7 @@ impl App {
             classify: ClassifyPane::default(),
             log: LogPane::default(),
             status: String::new(),
+            status_at_key: String::new(),
             notice: None,
             prompt: None,
             show_help: false,
@@ -109,6 +113,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Command> {
         if !matches!(action, Action::Resize | Action::Tick) {
             self.notice = None;
+            self.status_at_key.clone_from(&self.status);
         }
         if self.confirm_quit {
             self.confirm_quit = false;
