@@ -274,10 +274,12 @@ pub fn remaining(
     (done > 0 && done < total).then(|| elapsed.mul_f64((total - done) as f64 / done as f64))
 }
 
-/// "ETA 12 s", "ETA 3 min 05 s", "ETA 1 h 02 min".
+/// "ETA <1 s", "ETA 12 s", "ETA 3 min 05 s", "ETA 1 h 02 min".
 pub fn fmt_eta(d: std::time::Duration) -> String {
     let s = d.as_secs();
-    if s < 60 {
+    if s == 0 {
+        "ETA <1 s".into()
+    } else if s < 60 {
         format!("ETA {s} s")
     } else if s < 3600 {
         format!("ETA {} min {:02} s", s / 60, s % 60)
@@ -338,6 +340,7 @@ mod eta_tests {
         assert_eq!(remaining(s(10), 0, 4), None);
         assert_eq!(remaining(s(10), 4, 4), None);
         assert_eq!(fmt_eta(s(12)), "ETA 12 s");
+        assert_eq!(fmt_eta(std::time::Duration::from_millis(400)), "ETA <1 s");
         assert_eq!(fmt_eta(s(185)), "ETA 3 min 05 s");
         assert_eq!(fmt_eta(s(3720)), "ETA 1 h 02 min");
     }
