@@ -352,6 +352,17 @@ fn train_pane_shows_what_the_cli_prints() {
 
     // `I`: permutation importance, computed in the background, the same as the CLI's.
     h.act(Action::Importance);
+    // While it runs, the pane counts its shuffles (reported by the job, at most every 100 ms).
+    h.feed(AppEvent::JobProgress(
+        emoscope::tui::msg::JobId::Importance(id),
+        3,
+        10,
+    ));
+    let screen = render(&h.app, 160, 48);
+    assert!(
+        screen.contains("permutation importance (every fold refitted): shuffled 3/10"),
+        "{screen}"
+    );
     h.until(|a| {
         a.shared
             .run(id)

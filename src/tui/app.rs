@@ -426,19 +426,13 @@ impl App {
                      works (w saves it under another name; quitting tries once more)"
                 ))]
             }
-            AppEvent::ModelSaved(Ok(path)) => {
-                log::info!("model saved to {}", path.display());
-                vec![
-                    Effect::Status(format!("model saved to {}", path.display())),
-                    Effect::Run(Command::ListModels),
-                ]
-            }
-            AppEvent::ModelSaved(Err(msg)) => vec![
-                Effect::Status("model not saved".into()),
-                Effect::Notice(msg),
-            ],
-            AppEvent::Exported(r) => exported(r),
+            AppEvent::ModelSaved(r) => super::panes::train::model_saved(r),
+            AppEvent::Exported(r) => super::panes::train::exported(r),
             AppEvent::Importance(id, r) => self.on_importance(id, r),
+            AppEvent::JobProgress(id, done, total) => {
+                self.shared.jobs.set_progress(id, done, total);
+                Vec::new()
+            }
             AppEvent::ModelInfo(path, info) => {
                 self.classify.model_info.retain(|(p, _)| *p != path);
                 self.classify.model_info.push((path, info));
@@ -572,21 +566,5 @@ impl App {
             }
         }
         Vec::new()
-    }
-}
-
-/// What the status line says of a run's export.
-fn exported(r: Result<Vec<std::path::PathBuf>, String>) -> Vec<Effect> {
-    match r {
-        Ok(files) => {
-            let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
-            log::info!("exported {}", names.join(", "));
-            // The stem once (the full names are in the Log pane): fits 80 columns.
-            let stem = names.first().map_or("", |n| n.trim_end_matches(".json"));
-            vec![Effect::Status(format!(
-                "exported {stem} .json -confusion.csv -predictions.csv"
-            ))]
-        }
-        Err(msg) => vec![Effect::Notice(format!("export failed: {msg}"))],
     }
 }

@@ -15,7 +15,7 @@ use crate::features::stats::FeatureStats;
 use crate::jobs::CancelToken;
 use crate::ml::experiment::{ExperimentSpec, JobEvent};
 
-use super::msg::{AppEvent, Command, RunEvent};
+use super::msg::{AppEvent, Command, JobId, RunEvent};
 use super::{paths, work};
 
 pub struct Executor {
@@ -33,6 +33,40 @@ fn spawn_send(tx: Sender<AppEvent>, f: impl FnOnce() -> AppEvent + Send + 'stati
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
+}
+
+/// Permutation importance of a finished run, its progress reported as it goes.
+fn importance(tx: Sender<AppEvent>, c: Command) {
+    let Command::Importance {
+        run,
+        corpus,
+        preset,
+        report,
+    } = c
+    else {
+        return;
+    };
+    let p = throttled_progress(tx.clone(), JobId::Importance(run));
+    spawn_send(tx, move || {
+        AppEvent::Importance(run, work::importance(&corpus, preset, &report, &p))
+    });
+}
+
+/// A progress callback that reports a job's (done, total) to the app at most every 100 ms
+/// (and its last unit always), so a job of thousands of units does not flood the loop.
+fn throttled_progress(
+    tx: Sender<AppEvent>,
+    id: JobId,
+) -> impl Fn(usize, usize) + Sync + Send + 'static {
+    let last = std::sync::Mutex::new(None::<std::time::Instant>);
+    move |done, total| {
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
+        if due || done == total {
+            *last = Some(std::time::Instant::now());
+            let _ = tx.send(AppEvent::JobProgress(id.clone(), done, total));
+        }
+    }
 }
 
 fn stop(flag: &mut Option<Arc<AtomicBool>>) {
@@ -114,14 +148,7 @@ impl Executor {
                     &load,
                 ))
             }),
-            Command::Importance {
-                run,
-                corpus,
-                preset,
-                report,
-            } => spawn_send(tx, move || {
-                AppEvent::Importance(run, work::importance(&corpus, preset, &report))
-            }),
+            c @ Command::Importance { .. } => importance(tx, c),
             Command::ExportRun(report, stem) => spawn_send(tx, move || {
                 AppEvent::Exported(work::export_run(&report, &stem))
             }),

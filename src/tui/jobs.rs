@@ -14,6 +14,8 @@ pub struct Jobs {
     /// Jobs with an estimated length (a final fit): what they do, when they started, and
     /// how long they should take.
     estimated: BTreeMap<JobId, (&'static str, Instant, Duration)>,
+    /// Jobs that report their progress: when they started, and (done, total) so far.
+    progress: BTreeMap<JobId, (Instant, usize, usize)>,
 }
 
 impl Jobs {
@@ -34,8 +36,27 @@ impl Jobs {
             if *n == 0 {
                 self.running.remove(id);
                 self.estimated.remove(id);
+                self.progress.remove(id);
             }
         }
+    }
+
+    /// A running job's progress (ignored once it has ended: a late report).
+    pub fn set_progress(&mut self, id: JobId, done: usize, total: usize) {
+        if self.is_running(&id) {
+            let start = self.progress.get(&id).map_or_else(Instant::now, |p| p.0);
+            self.progress.insert(id, (start, done, total));
+        }
+    }
+
+    /// "120/567 · ETA 12 s" for a running job that has reported progress (the ETA at its
+    /// pace since its first report).
+    pub fn progress_of(&self, id: &JobId) -> Option<String> {
+        let (start, done, total) = self.progress.get(id)?;
+        Some(format!(
+            "{done}/{total}{}",
+            crate::util::eta_suffix(*start, *done, *total)
+        ))
     }
 
     /// " · final fit ETA 12 s" for the first estimated job still running, " · final fit
@@ -132,5 +153,28 @@ mod tests {
         assert_eq!(j.eta(late), " · final fit over its estimated 30 s");
         j.finish(&JobId::SaveModel);
         assert_eq!((j.count(), j.eta(late)), (0, String::new()));
+    }
+
+    #[test]
+    fn progress_is_kept_while_its_job_runs() {
+        let mut j = Jobs::default();
+        j.set_progress(JobId::Importance(1), 1, 4);
+        assert_eq!(
+            j.progress_of(&JobId::Importance(1)),
+            None,
+            "not running: ignored"
+        );
+        j.start(JobId::Importance(1));
+        j.set_progress(JobId::Importance(1), 0, 4);
+        assert_eq!(j.progress_of(&JobId::Importance(1)).as_deref(), Some("0/4"));
+        j.set_progress(JobId::Importance(1), 2, 4);
+        assert!(
+            j.progress_of(&JobId::Importance(1))
+                .is_some_and(|p| p.starts_with("2/4 · ETA ")),
+            "{:?}",
+            j.progress_of(&JobId::Importance(1))
+        );
+        j.finish(&JobId::Importance(1));
+        assert_eq!(j.progress_of(&JobId::Importance(1)), None);
     }
 }

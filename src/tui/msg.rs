@@ -249,6 +249,8 @@ pub enum AppEvent {
     ModelInfo(PathBuf, String),
     /// A run's permutation importance (or why not).
     Importance(u32, Result<Importance, String>),
+    /// How far a running job is: (done, total) units of its work.
+    JobProgress(JobId, usize, usize),
     /// A key, mouse or resize event from the terminal.
     Input(ratatui::crossterm::event::Event),
 }
@@ -262,6 +264,7 @@ impl AppEvent {
         !matches!(
             self,
             AppEvent::Playback(..)
+                | AppEvent::JobProgress(..)
                 | AppEvent::Recording(RecordEvent::Level { .. })
                 | AppEvent::Run(_, RunEvent::Extracting { .. })
                 | AppEvent::Run(

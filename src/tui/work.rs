@@ -108,6 +108,7 @@ pub fn importance(
     corpus: &Corpus,
     preset: Preset,
     report: &Report,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<crate::ml::importance::Importance, String> {
     let cancel = crate::jobs::CancelToken::new();
     let (ds, _) = run_dataset(corpus, preset, &report.spec, &cancel, &|_, _| {})?;
@@ -116,7 +117,7 @@ pub fn importance(
         report,
         crate::ml::importance::DEFAULT_REPEATS,
         &cancel,
-        &|_, _| {},
+        progress,
     )
     .map_err(|e| e.to_string())
 }

@@ -158,6 +158,39 @@ pub fn export_run(run: Option<&Run>) -> Vec<Effect> {
     }
 }
 
+/// A model export finished: say where it went (and list the models again), or why not.
+pub fn model_saved(r: Result<std::path::PathBuf, String>) -> Vec<Effect> {
+    match r {
+        Ok(path) => {
+            log::info!("model saved to {}", path.display());
+            vec![
+                Effect::Status(format!("model saved to {}", path.display())),
+                Effect::Run(Command::ListModels),
+            ]
+        }
+        Err(msg) => vec![
+            Effect::Status("model not saved".into()),
+            Effect::Notice(msg),
+        ],
+    }
+}
+
+/// A run's export finished: the files written (the stem once), or why not.
+pub fn exported(r: Result<Vec<std::path::PathBuf>, String>) -> Vec<Effect> {
+    match r {
+        Ok(files) => {
+            let names: Vec<String> = files.iter().map(|f| crate::util::shown(f)).collect();
+            log::info!("exported {}", names.join(", "));
+            // The stem once (the full names are in the Log pane): fits 80 columns.
+            let stem = names.first().map_or("", |n| n.trim_end_matches(".json"));
+            vec![Effect::Status(format!(
+                "exported {stem} .json -confusion.csv -predictions.csv"
+            ))]
+        }
+        Err(msg) => vec![Effect::Notice(format!("export failed: {msg}"))],
+    }
+}
+
 impl TrainPane {
     /// `I`: shows the selected run's importance, computing it first if needed; hides it.
     fn importance(&mut self, shared: &Shared) -> Vec<Effect> {

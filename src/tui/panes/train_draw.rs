@@ -329,16 +329,18 @@ fn draw_scores(
 /// many as fit in `room` lines of `width` columns.
 fn importance_lines(
     r: &crate::ml::experiment::Report,
-    computing: bool,
+    computing: Option<String>,
     room: usize,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let Some(imp) = &r.importance else {
-        let text = if computing {
-            "permutation importance: computing (every fold refitted) …"
-        } else {
-            "permutation importance: not computed for this run (I)"
+        let text = match computing {
+            Some(p) if !p.is_empty() => {
+                format!("permutation importance (every fold refitted): shuffled {p}")
+            }
+            Some(_) => "permutation importance: computing (every fold refitted) …".into(),
+            None => "permutation importance: not computed for this run (I)".into(),
         };
         return vec![Line::from(Span::styled(text, theme.dim()))];
     };
@@ -403,9 +405,11 @@ fn draw_detail(f: &mut Frame, area: Rect, pane: &TrainPane, shared: &Shared, the
     }
     if let (Some(r), true) = (&run.report, pane.show_importance) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
+        let job = crate::tui::msg::JobId::Importance(run.id);
         let computing = shared
             .jobs
-            .is_running(&crate::tui::msg::JobId::Importance(run.id));
+            .is_running(&job)
+            .then(|| shared.jobs.progress_of(&job).unwrap_or_default());
         lines.extend(importance_lines(r, computing, room, w, theme));
     } else if let (Some(r), Some(facet)) = (&run.report, pane.breakdown) {
         let room = usize::from(inner.height).saturating_sub(lines.len());
