@@ -75,6 +75,15 @@ fn every_format_scans_as_downloaded_and_trains_by_its_speakers() {
         let corpus = tree(tmp.path(), format, speakers);
         assert!(tmp.path().join(folder).is_dir(), "{format}: {folder}/");
         assert_eq!(corpus.clips.len(), n, "{format}");
+        // Written at the rate the corpus is distributed at (EmoDB 16 kHz, TESS 24 414 Hz …).
+        let rates: Vec<u32> = corpus.clips.iter().map(|c| c.sample_rate).collect();
+        let native = match format {
+            CorpusFormat::EmoDb | CorpusFormat::CremaD => 16_000,
+            CorpusFormat::Tess => 24_414,
+            CorpusFormat::Savee => 44_100,
+            CorpusFormat::Ravdess | CorpusFormat::RavdessSong => 48_000,
+        };
+        assert!(rates.iter().all(|&r| r == native), "{format}: {rates:?}");
         assert!(
             corpus.problems.is_empty(),
             "{format}: {:?}",

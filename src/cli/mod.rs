@@ -100,8 +100,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write clips of the synthetic corpus as 16-bit WAV files, named and laid out as the
-    /// download of --format is (default RAVDESS's Zenodo layout, `OUT/Actor_XX/03-01-….wav`;
+    /// Write clips of the synthetic corpus as 16-bit WAV files, named, laid out and sampled
+    /// as the download of --format is (default RAVDESS's Zenodo layout, `OUT/Actor_XX/03-01-….wav`;
     /// EmoDB `OUT/wav/03a01Fa.wav`, CREMA-D `OUT/AudioWAV/…`, TESS `OUT/OAF_angry/…`,
     /// SAVEE `OUT/ALL/DC_a01.wav`).
     Synth {
@@ -460,7 +460,8 @@ pub fn write_synthetic(
     write_synthetic_as(dir, CorpusFormat::Ravdess, seed, actors, emotions, limit)
 }
 
-/// Writes synthetic clips of a format to `dir`, laid out as its download; returns how many.
+/// Writes synthetic clips of a format to `dir`, laid out as its download and at its
+/// distribution rate ([`CorpusFormat::native_rate`]); returns how many.
 pub fn write_synthetic_as(
     dir: &Path,
     format: CorpusFormat,
@@ -492,11 +493,10 @@ pub fn write_synthetic_as(
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
         let audio = synth::render_clip(id, seed);
-        write_wav_pcm16(
-            &folder.join(id.file_name()),
-            &audio.samples,
-            audio.sample_rate,
-        )?;
+        let rate = format.native_rate();
+        let samples = crate::audio::resample::resample(&audio.samples, audio.sample_rate, rate)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", id.file_name()))?;
+        write_wav_pcm16(&folder.join(id.file_name()), &samples, rate)?;
         Ok(())
     })?;
     Ok(ids.len())

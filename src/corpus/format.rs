@@ -216,6 +216,18 @@ impl CorpusFormat {
         }
     }
 
+    /// The sample rate the corpus is distributed at: RAVDESS 48 kHz, EmoDB and CREMA-D
+    /// 16 kHz, TESS 24 414 Hz, SAVEE 44.1 kHz (circulating copies may differ; every rate is
+    /// read). The synthesiser writes each scheme's files at this rate.
+    pub fn native_rate(self) -> u32 {
+        match self {
+            CorpusFormat::Ravdess | CorpusFormat::RavdessSong => 48_000,
+            CorpusFormat::EmoDb | CorpusFormat::CremaD => 16_000,
+            CorpusFormat::Tess => 24_414,
+            CorpusFormat::Savee => 44_100,
+        }
+    }
+
     /// Whose speakers this corpus has.
     pub fn speakers(self) -> SpeakerSet {
         match self {
