@@ -44,3 +44,33 @@ pub fn session(data: &[u8]) {
         let _ = crate::session::Session::parse(s, Path::new("fuzz.ron"));
     }
 }
+
+/// A session that loads, restored into the TUI as `--session` would, and every pane drawn at
+/// 80×24 and 160×48 (on the synthetic corpus when the session names the default one): what
+/// a session file can make the TUI do without a key pressed.
+pub fn session_tui(data: &[u8]) {
+    use crate::tui::{app::App, msg::AppEvent, msg::Pane, theme, ui};
+    use ratatui::{Terminal, backend::TestBackend};
+    static CORPUS: std::sync::OnceLock<crate::corpus::Corpus> = std::sync::OnceLock::new();
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(session) = crate::session::Session::parse(s, Path::new("fuzz.ron")) else {
+        return;
+    };
+    let (mut app, _) = App::from_session(&session);
+    if session.corpus == crate::corpus::CorpusSpec::default() {
+        let corpus = CORPUS.get_or_init(crate::corpus::Corpus::synthetic).clone();
+        app.event(AppEvent::CorpusOpened(Ok(corpus)));
+    }
+    let theme = theme::Theme::new(theme::ColorMode::Mono);
+    for pane in Pane::ALL {
+        app.pane = pane;
+        for (w, h) in [(80, 24), (160, 48)] {
+            let Ok(mut t) = Terminal::new(TestBackend::new(w, h));
+            let _ = t.draw(|f| {
+                ui::draw(f, &app, &theme);
+            });
+        }
+    }
+}

@@ -24,6 +24,7 @@ fn the_seed_corpus_replays_without_a_panic() {
     assert!(replay("ravdess_name", emoscope::fuzzing::ravdess_name) >= 5);
     assert!(replay("model", emoscope::fuzzing::model) >= 2);
     assert!(replay("session", emoscope::fuzzing::session) >= 2);
+    assert!(replay("session", emoscope::fuzzing::session_tui) >= 2);
 }
 
 #[test]
