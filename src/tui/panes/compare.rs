@@ -553,3 +553,24 @@ fn p_value(p: f64) -> String {
         format!("= {p:.3}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Item 10 of issue 16: "p < 0.001", never "p = < 0.001"; the narrow column's form too.
+    #[test]
+    fn p_values_read_with_one_relation() {
+        assert_eq!(
+            format!("McNemar p {}", super::p_value(0.0004)),
+            "McNemar p < 0.001"
+        );
+        assert_eq!(
+            format!("McNemar p {}", super::p_value(0.0421)),
+            "McNemar p = 0.042"
+        );
+        use crate::ml::leaderboard::short_p;
+        assert_eq!(
+            [short_p(1e-9), short_p(0.034), short_p(0.999)],
+            ["p<.001", "p=.034", "p=1.00"]
+        );
+    }
+}
