@@ -104,25 +104,15 @@ pub enum PersistError {
     Dimension { got: usize, want: usize },
 }
 
-/// The (selection, model) pair chosen most often across the outer folds; the earliest in
-/// fold order on ties (the grid's first without folds).
+/// The (selection, model) pair the final model is fitted with: [`Report::most_chosen`], or
+/// the grid's first without folds.
 fn most_chosen(
     spec: &ExperimentSpec,
     report: &Report,
 ) -> Result<(Option<usize>, ModelSpec), PersistError> {
-    let mut tally: Vec<((Option<usize>, ModelSpec), usize)> = Vec::new();
-    for f in &report.folds {
-        let key = (f.select, f.chosen.clone());
-        match tally.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => tally.push((key, 1)),
-        }
-    }
-    let best = tally.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    tally
-        .into_iter()
-        .find(|(_, n)| *n == best)
-        .map(|(k, _)| k)
+    report
+        .most_chosen()
+        .map(|(select, model)| (select, model.clone()))
         .or_else(|| {
             spec.grid
                 .first()

@@ -162,7 +162,7 @@ impl Report {
 
     /// How long fitting the final model on `n_clips` clips should take, from the folds'
     /// fits of the same model ([`FoldResult::final_fit_seconds`], of the folds that chose
-    /// the model saved, else of all): their mean, scaled by `n_clips` over the fold's
+    /// the pipeline saved ([`Report::most_chosen`]), else of all): their mean, scaled by `n_clips` over the fold's
     /// training clips to the power 2 for an SVM (its solver grows about quadratically) and 1
     /// otherwise, divided by how many folds shared the cores ([`Report::fold_overlap`]).
     /// `None` when no fold's time is known.
@@ -173,7 +173,7 @@ impl Report {
             .folds
             .iter()
             .filter(timed)
-            .filter(|f| Some(&f.chosen) == most)
+            .filter(|f| Some((f.select, &f.chosen)) == most)
             .collect();
         let folds = if same.is_empty() {
             self.folds.iter().filter(timed).collect()
@@ -211,14 +211,13 @@ impl Report {
         }
     }
 
-    /// The model most folds chose (the first of the most chosen).
-    fn most_chosen(&self) -> Option<&ModelSpec> {
-        let count = |m: &ModelSpec| self.folds.iter().filter(|f| &f.chosen == m).count();
-        let best = self.folds.iter().map(|f| count(&f.chosen)).max()?;
-        self.folds
-            .iter()
-            .map(|f| &f.chosen)
-            .find(|m| count(m) == best)
+    /// The (selection, model) pair chosen most often across the outer folds, the earliest in
+    /// fold order on ties: what the final model is fitted with. `None` without folds.
+    pub fn most_chosen(&self) -> Option<(Option<usize>, &ModelSpec)> {
+        let keys = || self.folds.iter().map(|f| (f.select, &f.chosen));
+        let count = |k: (Option<usize>, &ModelSpec)| keys().filter(|&o| o == k).count();
+        let best = keys().map(count).max()?;
+        keys().find(|&k| count(k) == best)
     }
 
     /// "chance: UAR 0.125 (8 classes), accuracy 0.133 (majority class)".
