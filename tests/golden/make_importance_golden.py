@@ -18,9 +18,7 @@ The shuffles differ from emoscope's (another generator), so the test compares th
 100 repeats within their standard errors, not exact values.
 Usage: python3 tests/golden/make_importance_golden.py [FIXTURES_DIR] > tests/golden/importance_golden.json
 """
-import csv
 import json
-import os
 import sys
 
 import numpy as np
@@ -30,17 +28,10 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from fixture_features import load
+
 REPEATS = 100
-HERE = os.path.dirname(os.path.abspath(__file__))
-fixtures = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../shared/fixtures/ravdess")
-with open(os.path.join(fixtures, "librosa_classic187.csv")) as f:
-    rows = list(csv.reader(f))
-header, rows = rows[0], rows[1:]
-first = header.index("mfcc_mean_0")
-columns = header[first:]
-X = np.array([[float(v) for v in r[first:]] for r in rows])
-y = np.array([int(r[header.index("emotion_code")]) for r in rows])
-actor = np.array([int(r[header.index("actor")]) for r in rows])
+columns, _, X, y, actor = load()
 test = (actor == 5) | (actor == 6)
 train = ~test
 

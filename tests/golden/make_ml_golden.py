@@ -12,26 +12,16 @@ Versions for the committed ml_golden.json: scikit-learn 1.9.1, numpy 2.4.6, scip
               optimum, not the stopping point, is compared; predict_proba on the test rows
 Usage: python3 tests/golden/make_ml_golden.py [FIXTURES_DIR] > tests/golden/ml_golden.json
 """
-import csv
 import json
-import os
 import sys
 
-import numpy as np
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-fixtures = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "../../../shared/fixtures/ravdess")
-with open(os.path.join(fixtures, "librosa_classic187.csv")) as f:
-    rows = list(csv.reader(f))
-header, rows = rows[0], rows[1:]
-first = header.index("mfcc_mean_0")
-files = [r[0] for r in rows]
-X = np.array([[float(v) for v in r[first:]] for r in rows])
-y = np.array([int(r[header.index("emotion_code")]) for r in rows])
-actor = np.array([int(r[header.index("actor")]) for r in rows])
+from fixture_features import load
+
+columns, files, X, y, actor = load()
 
 F, p = f_classif(X, y)
 support = SelectKBest(f_classif, k=20).fit(X, y).get_support(indices=True)
@@ -50,7 +40,7 @@ for C in (0.01, 1.0):
 
 json.dump(
     {
-        "columns": header[first:],
+        "columns": columns,
         "f_classif": {"F": F.tolist(), "p": p.tolist(), "k20": support.tolist()},
         "logreg": {"test_files": [f for f, t in zip(files, test) if t], **logreg},
     },
