@@ -48,20 +48,15 @@ fn saved_models_classify_identically_in_a_fresh_process() {
         let here = model
             .classify(&audio, emoscope::ml::persist::SpeakerNorm::None)
             .unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_emoscope"))
-            .arg("classify")
-            .arg("--json")
-            .arg("--model")
-            .arg(&path)
-            .args(&files)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let json = common::json_output(
+            Command::new(env!("CARGO_BIN_EXE_emoscope"))
+                .arg("classify")
+                .arg("--json")
+                .arg("--model")
+                .arg(&path)
+                .args(&files),
         );
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = json.as_array().expect("one object per file");
         assert_eq!(rows.len(), here.len());
         for (row, (emotion, probs)) in rows.iter().zip(&here) {
             assert_eq!(row["emotion"], emotion.name(), "{family}");

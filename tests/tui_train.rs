@@ -3,6 +3,8 @@
 //! and 160×48, the drill-down from a confusion cell to Inspect, sessions that bring the
 //! experiments back, and the Train pane's numbers against `emoscope train`'s.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, channel};
@@ -229,22 +231,16 @@ fn the_default_experiment_scores_the_same_in_both_shells() {
         emoscope::ml::experiment::ExperimentSpec::default()
     );
     let files = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
-        .arg("--corpus")
-        .arg(&dir)
-        .args(["train", "--json", "--export-confusion"])
-        .arg(files.path().join("cli-confusion.csv"))
-        .arg("--export-predictions")
-        .arg(files.path().join("cli-predictions.csv"))
-        .env("EMOSCOPE_CACHE", cache)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let cli = common::json_output(
+        std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+            .arg("--corpus")
+            .arg(&dir)
+            .args(["train", "--json", "--export-confusion"])
+            .arg(files.path().join("cli-confusion.csv"))
+            .arg("--export-predictions")
+            .arg(files.path().join("cli-predictions.csv"))
+            .env("EMOSCOPE_CACHE", cache),
     );
-    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let uar = cli["scores"]["uar"].as_f64().unwrap();
     assert_eq!(uar, tui.scores.uar, "CLI {uar} vs TUI {}", tui.scores.uar);
     assert_eq!(
@@ -369,16 +365,15 @@ fn train_pane_shows_what_the_cli_prints() {
     both_sizes("train_importance", &h.app);
     let tui = h.app.shared.run(id).unwrap().report.clone().unwrap();
     let tui = tui.importance.as_ref().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
-        .args(["--corpus"])
-        .arg(dir)
-        .args(["train", "--model", "knn", "--grid", "k=3,5,9"])
-        .args(["--protocol", "actor-kfold:4", "--train-seed", "3"])
-        .args(["--importance", "--json"])
-        .env("EMOSCOPE_CACHE", cache)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = common::json_output(
+        std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
+            .args(["--corpus"])
+            .arg(dir)
+            .args(["train", "--model", "knn", "--grid", "k=3,5,9"])
+            .args(["--protocol", "actor-kfold:4", "--train-seed", "3"])
+            .args(["--importance", "--json"])
+            .env("EMOSCOPE_CACHE", cache),
+    );
     let groups = v["importance"]["groups"].as_array().unwrap();
     assert_eq!(groups.len(), tui.groups.len());
     for (g, t) in groups.iter().zip(&tui.groups) {
@@ -474,16 +469,13 @@ fn train_compare_classify_and_sessions() {
     }
     assert_eq!(back.shared.runs[2].state, RunState::Interrupted);
     // `emoscope compare` ranks the session's finished runs as the Compare table does.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emoscope"))
-        .args(["compare", path.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = common::json_output(
+        std::process::Command::new(env!("CARGO_BIN_EXE_emoscope")).args([
+            "compare",
+            path.to_str().unwrap(),
+            "--json",
+        ]),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let lines = v.as_array().unwrap();
     assert_eq!(lines.len(), 2, "the interrupted run is not ranked");
     assert_eq!(lines[0]["rank"], 1);

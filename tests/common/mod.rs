@@ -95,3 +95,15 @@ pub fn median(x: &[f64]) -> f64 {
     s.sort_by(f64::total_cmp);
     s[s.len() / 2]
 }
+
+/// The JSON a command printed on stdout, after asserting that it succeeded (its stderr in
+/// the failure message).
+pub fn json_output(cmd: &mut std::process::Command) -> serde_json::Value {
+    let out = cmd.output().expect("the command runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("its stdout is JSON")
+}
