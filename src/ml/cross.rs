@@ -22,7 +22,6 @@ pub struct CrossCorpus {
 impl CrossCorpus {
     /// "classes: angry, happy …; left out: calm, surprised (RAVDESS only), boredom (EmoDB only)".
     pub fn describe(&self) -> String {
-        let names = |v: &[Emotion]| v.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ");
         let mut text = format!(
             "trained on {}, tested on {}; classes both have: {}",
             self.train,
@@ -45,12 +44,9 @@ impl CrossCorpus {
         }
         text
     }
-}
 
-impl CrossCorpus {
     /// For narrow panels: "RAVDESS → EmoDB · 6 classes · left out calm, surprised | boredom".
     pub fn short(&self) -> String {
-        let names = |v: &[Emotion]| v.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ");
         let mut text = format!(
             "{} → {} · {} classes",
             self.train,
@@ -66,6 +62,11 @@ impl CrossCorpus {
         }
         text
     }
+}
+
+/// "angry, sad, neutral".
+fn names(v: &[Emotion]) -> String {
+    v.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")
 }
 
 /// The format most rows of a table have.
