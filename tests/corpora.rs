@@ -124,6 +124,62 @@ fn every_format_scans_as_downloaded_and_trains_by_its_speakers() {
 }
 
 #[test]
+fn savee_is_read_in_its_original_layout_with_the_speaker_in_the_folder() {
+    // Kaggle's copy is `ALL/DC_a01.wav`; the original release is `AudioData/DC/a01.wav`.
+    let tmp = tempfile::tempdir().unwrap();
+    let kaggle = tree(&tmp.path().join("kaggle"), CorpusFormat::Savee, &[1, 2, 3]);
+    let original = tmp.path().join("original");
+    let path = |c: &emoscope::corpus::Clip| match &c.source {
+        emoscope::corpus::ClipSource::File(p) => p.clone(),
+        other => panic!("not a file: {other:?}"),
+    };
+    for clip in &kaggle.clips {
+        let name = path(clip)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let (speaker, rest) = name.split_once('_').unwrap();
+        let folder = original.join("AudioData").join(speaker);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::copy(path(clip), folder.join(rest)).unwrap();
+    }
+    // A name that is not a SAVEE sentence, in a speaker's folder, is reported by name.
+    std::fs::copy(
+        path(&kaggle.clips[0]),
+        original.join("AudioData/JE/x01.wav"),
+    )
+    .unwrap();
+    assert_eq!(
+        emoscope::corpus::detect_format(&original),
+        Ok(CorpusFormat::Savee)
+    );
+    let corpus = Corpus::open(&CorpusSpec::directory(&original), &LoadOptions::default()).unwrap();
+    let ids = |c: &Corpus| c.clips.iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(&corpus), ids(&kaggle));
+    assert_eq!(corpus.actors(), kaggle.actors());
+    let first = path(&corpus.clips[0]);
+    assert!(
+        first.ends_with(format!(
+            "AudioData/DC/{}",
+            &path(&kaggle.clips[0])
+                .file_name()
+                .unwrap()
+                .to_string_lossy()[3..]
+        )),
+        "{first:?}"
+    );
+    assert_eq!(corpus.problems.len(), 1, "{:?}", corpus.problems);
+    let problem = &corpus.problems[0];
+    assert!(problem.path.ends_with("JE/x01.wav"));
+    assert!(
+        problem.kind.to_string().contains("SAVEE emotion 'x'"),
+        "{}",
+        problem.kind
+    );
+}
+
+#[test]
 fn a_mixed_folder_is_reported_and_the_main_corpus_kept_or_the_one_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     write_synthetic_as(tmp.path(), CorpusFormat::EmoDb, 3, &[3, 8], &THREE, None).unwrap();

@@ -8,6 +8,9 @@
 //! | TESS | `OAF_back_angry.wav` | speaker (`OAF`, `YAF`), word, emotion |
 //! | SAVEE | `DC_a01.wav` | speaker (`DC JE JK KL`), emotion (`a d f h n sa su`), sentence number |
 //!
+//! SAVEE's original release keeps the speaker in the folder (`AudioData/DC/a01.wav`);
+//! [`clip_name`] gives such a file its Kaggle-style name `DC_a01.wav`.
+//!
 //! Every corpus's emotions map onto the shared [`Emotion`] vocabulary; a corpus's own label
 //! stays available through [`CorpusFormat::native_label`].
 
@@ -352,6 +355,34 @@ impl FromStr for CorpusFormat {
 }
 
 /// A name without its `.wav` extension (any case).
+/// The name a clip's file is known by: its file name, except in SAVEE's original layout
+/// (`AudioData/DC/a01.wav`, the speaker in the folder), where it is `DC_a01.wav`.
+pub fn clip_name(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(std::path::Path::file_name)
+        .map(|f| f.to_string_lossy());
+    match folder {
+        Some(f) if speakers::SAVEE.contains(&f.as_ref()) && is_savee_code(strip_wav(&name)) => {
+            format!("{f}_{name}")
+        }
+        _ => name,
+    }
+}
+
+/// `a01`, `sa15`: a SAVEE name without its speaker (one or two letters, two digits).
+fn is_savee_code(stem: &str) -> bool {
+    let b = stem.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    (1..=2).contains(&letters)
+        && b.len() == letters + 2
+        && b[letters..].iter().all(u8::is_ascii_digit)
+}
+
 pub(super) fn strip_wav(name: &str) -> &str {
     match name.len().checked_sub(4) {
         Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".wav") => &name[..i],

@@ -75,6 +75,12 @@ impl ClipId {
             .parse(name)
     }
 
+    /// Parses the name of the file at `path` ([`format::clip_name`]: its file name, or
+    /// SAVEE's `DC/a01.wav` as `DC_a01.wav`).
+    pub fn from_path(path: &std::path::Path) -> Result<Self, NameError> {
+        ClipId::parse(&format::clip_name(path))
+    }
+
     /// The corpus this clip belongs to.
     pub fn format(&self) -> CorpusFormat {
         match self.actor.set() {

@@ -171,10 +171,7 @@ fn walk(
             ignored.push(Ignored { path, reason });
             continue;
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = super::format::clip_name(&path);
         candidates.push((path, name));
     }
     candidates
@@ -317,9 +314,8 @@ fn validate(chosen: Vec<(ClipId, PathBuf)>, opts: &LoadOptions) -> Vec<Result<Cl
 pub fn detect_format(root: &Path) -> Result<CorpusFormat, String> {
     let mut counts: BTreeMap<CorpusFormat, usize> = BTreeMap::new();
     for entry in WalkDir::new(root).follow_links(true).into_iter().flatten() {
-        let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file()
-            && let Ok(id) = ClipId::parse(&name)
+            && let Ok(id) = ClipId::from_path(entry.path())
         {
             *counts.entry(id.format()).or_default() += 1;
         }

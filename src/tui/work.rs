@@ -38,9 +38,7 @@ pub fn key_view(
         (_, Some(c)) => clip_view(c),
         (ClipKey::File(path), None) => {
             let audio = crate::audio::load(path, load).map_err(|e| e.to_string())?;
-            let id = path
-                .file_stem()
-                .and_then(|s| ClipId::parse(&s.to_string_lossy()).ok());
+            let id = ClipId::from_path(path).ok();
             Ok(clip_analysis(&audio, id))
         }
         (ClipKey::Corpus(id), None) => Err(format!("{id} is not in the corpus")),

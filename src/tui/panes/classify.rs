@@ -269,10 +269,9 @@ impl ClassifyPane {
     /// The selected history entry as a clip key: the corpus clip when the file is one.
     fn history_key(&self, shared: &Shared) -> Option<ClipKey> {
         let h = self.history.get(self.history_index)?;
-        let stem = h.file.file_stem().map(|s| s.to_string_lossy().to_string());
         Some(
-            match stem
-                .and_then(|s| ClipId::parse(&s).ok())
+            match ClipId::from_path(&h.file)
+                .ok()
                 .filter(|id| shared.corpus.as_ref().is_some_and(|c| c.clip(id).is_some()))
             {
                 Some(id) => ClipKey::Corpus(id),

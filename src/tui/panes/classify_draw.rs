@@ -194,8 +194,7 @@ fn draw_result(f: &mut Frame, area: Rect, pane: &ClassifyPane, theme: &Theme) {
 /// For a file named like a RAVDESS clip: its true emotion, and a warning for song (the
 /// models are trained on speech clips).
 pub fn truth_of(file: &std::path::Path) -> String {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().to_string());
-    let Some(id) = stem.and_then(|s| crate::corpus::ClipId::parse(&s).ok()) else {
+    let Ok(id) = crate::corpus::ClipId::from_path(file) else {
         return String::new();
     };
     let song = if id.channel == crate::corpus::VocalChannel::Song {
