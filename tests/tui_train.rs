@@ -349,10 +349,10 @@ fn train_pane_shows_what_the_cli_prints() {
     // `I`: permutation importance, computed in the background, the same as the CLI's.
     h.act(Action::Importance);
     // While it runs, the pane counts its shuffles (reported by the job, at most every 100 ms).
+    let progress = |stage, done, total| emoscope::tui::msg::Progress { stage, done, total };
     h.feed(AppEvent::JobProgress(
         emoscope::tui::msg::JobId::Importance(id),
-        3,
-        10,
+        progress("shuffled", 3, 10),
     ));
     let screen = render(&h.app, 160, 48);
     assert!(screen.contains("importance: shuffled 3/10"), "{screen}");
@@ -659,6 +659,21 @@ fn train_compare_classify_and_sessions() {
         fitting.contains("1 job(s) · final fit ETA ")
             || fitting.contains("1 job(s) · final fit over its estimated"),
         "{fitting}"
+    );
+    // Its features are read first (from the cache, or extracted when it is cold): that
+    // stage's progress replaces the countdown until it is complete.
+    h.feed(AppEvent::JobProgress(
+        emoscope::tui::msg::JobId::SaveModel,
+        emoscope::tui::msg::Progress {
+            stage: "reading features",
+            done: 5,
+            total: 40,
+        },
+    ));
+    let reading = render(&h.app, 160, 48);
+    assert!(
+        reading.contains("1 job(s) · final fit: reading features 5/40"),
+        "{reading}"
     );
     h.until(|a| a.status.starts_with("model saved"));
     assert!(model_path.exists());

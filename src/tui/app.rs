@@ -429,8 +429,8 @@ impl App {
             AppEvent::ModelSaved(r) => super::panes::train::model_saved(r),
             AppEvent::Exported(r) => super::panes::train::exported(r),
             AppEvent::Importance(id, r) => self.on_importance(id, r),
-            AppEvent::JobProgress(id, done, total) => {
-                self.shared.jobs.set_progress(id, done, total);
+            AppEvent::JobProgress(id, p) => {
+                self.shared.jobs.set_progress(id, p);
                 Vec::new()
             }
             AppEvent::ModelInfo(path, info) => {

@@ -46,17 +46,27 @@ fn importance(tx: Sender<AppEvent>, c: Command) {
     else {
         return;
     };
-    let p = throttled_progress(tx.clone(), JobId::Importance(run));
+    let id = JobId::Importance(run);
+    let reading = throttled_progress(tx.clone(), id.clone(), READING);
+    let shuffled = throttled_progress(tx.clone(), id, "shuffled");
     spawn_send(tx, move || {
-        AppEvent::Importance(run, work::importance(&corpus, preset, &report, &p))
+        let progress = work::ImportanceProgress {
+            reading: &reading,
+            shuffled: &shuffled,
+        };
+        AppEvent::Importance(run, work::importance(&corpus, preset, &report, &progress))
     });
 }
 
-/// A progress callback that reports a job's (done, total) to the app at most every 100 ms
-/// (and its last unit always), so a job of thousands of units does not flood the loop.
+/// The stage of a job that reads a corpus's features (from the cache, or extracted).
+const READING: &str = "reading features";
+
+/// A progress callback that reports a job's stage (done, total) to the app at most every
+/// 100 ms (and its last unit always), so a job of thousands of units does not flood the loop.
 fn throttled_progress(
     tx: Sender<AppEvent>,
     id: JobId,
+    stage: &'static str,
 ) -> impl Fn(usize, usize) + Sync + Send + 'static {
     let last = std::sync::Mutex::new(None::<std::time::Instant>);
     move |done, total| {
@@ -64,7 +74,8 @@ fn throttled_progress(
         let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
         if due || done == total {
             *last = Some(std::time::Instant::now());
-            let _ = tx.send(AppEvent::JobProgress(id.clone(), done, total));
+            let p = super::msg::Progress { stage, done, total };
+            let _ = tx.send(AppEvent::JobProgress(id.clone(), p));
         }
     }
 }
@@ -127,8 +138,9 @@ impl Executor {
                 corpus,
                 preset,
                 report,
-            } => spawn_send(tx, move || {
-                let r = work::fit_final(&corpus, preset, &report)
+            } => spawn_send(tx.clone(), move || {
+                let reading = throttled_progress(tx, JobId::SaveModel, READING);
+                let r = work::fit_final(&corpus, preset, &report, &reading)
                     .and_then(|m| m.save(&path).map_err(|e| e.to_string()).map(|()| path));
                 AppEvent::ModelSaved(r)
             }),
@@ -138,7 +150,8 @@ impl Executor {
                 model,
                 label,
                 profile,
-            } => spawn_send(tx, move || {
+            } => spawn_send(tx.clone(), move || {
+                let reading = throttled_progress(tx, JobId::Classify, READING);
                 AppEvent::Classified(work::classify_file(
                     &path,
                     recording,
@@ -146,6 +159,7 @@ impl Executor {
                     label,
                     profile.as_deref(),
                     &load,
+                    &reading,
                 ))
             }),
             c @ Command::Importance { .. } => importance(tx, c),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use super::msg::JobId;
+use super::msg::{JobId, Progress};
 
 /// The jobs running, by name (a second start of the same job counts once more).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -14,8 +14,8 @@ pub struct Jobs {
     /// Jobs with an estimated length (a final fit): what they do, when they started, and
     /// how long they should take.
     estimated: BTreeMap<JobId, (&'static str, Instant, Duration)>,
-    /// Jobs that report their progress: when they started, and (done, total) so far.
-    progress: BTreeMap<JobId, (Instant, usize, usize)>,
+    /// Jobs that report their progress: when their current stage started, and how far it is.
+    progress: BTreeMap<JobId, (Instant, Progress)>,
 }
 
 impl Jobs {
@@ -41,30 +41,54 @@ impl Jobs {
         }
     }
 
-    /// A running job's progress (ignored once it has ended: a late report).
-    pub fn set_progress(&mut self, id: JobId, done: usize, total: usize) {
-        if self.is_running(&id) {
-            let start = self.progress.get(&id).map_or_else(Instant::now, |p| p.0);
-            self.progress.insert(id, (start, done, total));
-        }
+    /// A running job's progress (ignored once it has ended: a late report). A new stage
+    /// restarts its pace; an estimated job's countdown starts when a stage before it (the
+    /// features read for a final fit) is complete.
+    pub fn set_progress(&mut self, id: JobId, p: Progress) {
+        self.set_progress_at(id, p, Instant::now());
     }
 
-    /// "120/567 · ETA 12 s" for a running job that has reported progress (the ETA at its
-    /// pace since its first report).
+    fn set_progress_at(&mut self, id: JobId, p: Progress, now: Instant) {
+        if !self.is_running(&id) {
+            return;
+        }
+        let start = match self.progress.get(&id) {
+            Some((start, old)) if old.stage == p.stage => *start,
+            _ => now,
+        };
+        if p.done >= p.total
+            && let Some(e) = self.estimated.get_mut(&id)
+        {
+            e.1 = now;
+        }
+        self.progress.insert(id, (start, p));
+    }
+
+    /// "shuffled 120/567 · ETA 12 s" for a running job that has reported progress (the
+    /// ETA at its pace since its stage's first report).
     pub fn progress_of(&self, id: &JobId) -> Option<String> {
-        let (start, done, total) = self.progress.get(id)?;
+        let (start, p) = self.progress.get(id)?;
         Some(format!(
-            "{done}/{total}{}",
-            crate::util::eta_suffix(*start, *done, *total)
+            "{} {}/{}{}",
+            p.stage,
+            p.done,
+            p.total,
+            crate::util::eta_suffix(*start, p.done, p.total)
         ))
     }
 
     /// " · final fit ETA 12 s" for the first estimated job still running, " · final fit
-    /// over its estimated 12 s" once it has taken longer; "" with none.
+    /// over its estimated 12 s" once it has taken longer, " · final fit: reading features
+    /// 40/1440 · ETA 3 s" while a stage before the fit reports its progress; "" with none.
     pub fn eta(&self, now: Instant) -> String {
-        let Some((what, start, estimate)) = self.estimated.values().next() else {
+        let Some((id, (what, start, estimate))) = self.estimated.iter().next() else {
             return String::new();
         };
+        if let Some((_, p)) = self.progress.get(id)
+            && p.done < p.total
+        {
+            return format!(" · {what}: {}", self.progress_of(id).unwrap_or_default());
+        }
         match estimate.checked_sub(now.saturating_duration_since(*start)) {
             Some(left) if !left.is_zero() => {
                 format!(" · {what} {}", crate::util::fmt_eta(left))
@@ -158,23 +182,50 @@ mod tests {
     #[test]
     fn progress_is_kept_while_its_job_runs() {
         let mut j = Jobs::default();
-        j.set_progress(JobId::Importance(1), 1, 4);
+        let p = |stage, done| Progress {
+            stage,
+            done,
+            total: 4,
+        };
+        j.set_progress(JobId::Importance(1), p("shuffled", 1));
         assert_eq!(
             j.progress_of(&JobId::Importance(1)),
             None,
             "not running: ignored"
         );
         j.start(JobId::Importance(1));
-        j.set_progress(JobId::Importance(1), 0, 4);
-        assert_eq!(j.progress_of(&JobId::Importance(1)).as_deref(), Some("0/4"));
-        j.set_progress(JobId::Importance(1), 2, 4);
+        j.set_progress(JobId::Importance(1), p("shuffled", 0));
+        assert_eq!(
+            j.progress_of(&JobId::Importance(1)).as_deref(),
+            Some("shuffled 0/4")
+        );
+        j.set_progress(JobId::Importance(1), p("shuffled", 2));
         assert!(
             j.progress_of(&JobId::Importance(1))
-                .is_some_and(|p| p.starts_with("2/4 · ETA ")),
+                .is_some_and(|p| p.starts_with("shuffled 2/4 · ETA ")),
             "{:?}",
             j.progress_of(&JobId::Importance(1))
         );
         j.finish(&JobId::Importance(1));
         assert_eq!(j.progress_of(&JobId::Importance(1)), None);
+    }
+
+    #[test]
+    fn a_final_fit_shows_its_reading_stage_then_counts_down_from_its_end() {
+        let mut j = Jobs::default();
+        j.start_estimated(JobId::SaveModel, "final fit", Duration::from_secs(30));
+        let reading = |done| Progress {
+            stage: "reading features",
+            done,
+            total: 1440,
+        };
+        j.set_progress(JobId::SaveModel, reading(0));
+        let now = Instant::now();
+        assert_eq!(j.eta(now), " · final fit: reading features 0/1440");
+        // A cold cache took a minute: the countdown starts when the reading ends.
+        let read = now + Duration::from_secs(60);
+        j.set_progress_at(JobId::SaveModel, reading(1440), read);
+        let fitting = read + Duration::from_secs(10);
+        assert_eq!(j.eta(fitting), " · final fit ETA 20 s");
     }
 }

@@ -150,6 +150,15 @@ pub enum JobId {
     Importance(u32),
 }
 
+/// How far a job's current stage is: `done` of `total` units of `stage` ("shuffled",
+/// "reading features").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: &'static str,
+    pub done: usize,
+    pub total: usize,
+}
+
 impl Command {
     /// What a job does and how long it should take, when that can be told beforehand: a
     /// run's final model fitted on every clip ([`Report::final_fit_estimate`]).
@@ -249,8 +258,8 @@ pub enum AppEvent {
     ModelInfo(PathBuf, String),
     /// A run's permutation importance (or why not).
     Importance(u32, Result<Importance, String>),
-    /// How far a running job is: (done, total) units of its work.
-    JobProgress(JobId, usize, usize),
+    /// How far a running job's current stage is.
+    JobProgress(JobId, Progress),
     /// A key, mouse or resize event from the terminal.
     Input(ratatui::crossterm::event::Event),
 }

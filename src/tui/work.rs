@@ -100,29 +100,41 @@ pub fn run_dataset(
     Ok((ds, Some(cross)))
 }
 
+/// What permutation importance reports as it goes: its features read, then its shuffles.
+pub struct ImportanceProgress<'a> {
+    pub reading: &'a (dyn Fn(usize, usize) + Sync),
+    pub shuffled: &'a (dyn Fn(usize, usize) + Sync),
+}
+
 /// Permutation importance of a finished run: its dataset rebuilt (from the cache) and its
 /// folds refitted ([`crate::ml::importance`]).
 pub fn importance(
     corpus: &Corpus,
     preset: Preset,
     report: &Report,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &ImportanceProgress,
 ) -> Result<crate::ml::importance::Importance, String> {
     let cancel = crate::jobs::CancelToken::new();
-    let (ds, _) = run_dataset(corpus, preset, &report.spec, &cancel, &|_, _| {})?;
+    let (ds, _) = run_dataset(corpus, preset, &report.spec, &cancel, progress.reading)?;
     crate::ml::importance::permutation_importance(
         &ds,
         report,
         crate::ml::importance::DEFAULT_REPEATS,
         &cancel,
-        progress,
+        progress.shuffled,
     )
     .map_err(|e| e.to_string())
 }
 
-/// Fits a finished experiment's final model on every clip of the corpus.
-pub fn fit_final(corpus: &Corpus, preset: Preset, report: &Report) -> Result<SavedModel, String> {
-    let ds = corpus_dataset(corpus, preset, &crate::jobs::CancelToken::new(), &|_, _| {})?;
+/// Fits a finished experiment's final model on every clip of the corpus; `reading` hears
+/// how far its features are read (from the cache, or extracted where it is cold).
+pub fn fit_final(
+    corpus: &Corpus,
+    preset: Preset,
+    report: &Report,
+    reading: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SavedModel, String> {
+    let ds = corpus_dataset(corpus, preset, &crate::jobs::CancelToken::new(), reading)?;
     crate::ml::persist::train_final(
         &ds,
         &report.spec,
@@ -134,7 +146,7 @@ pub fn fit_final(corpus: &Corpus, preset: Preset, report: &Report) -> Result<Sav
 }
 
 /// Classifies one WAV file with a model; returns the result and the fitted model if one
-/// had to be fitted.
+/// had to be fitted (`reading` hears how far that fit's features are read).
 pub fn classify_file(
     path: &Path,
     recording: bool,
@@ -142,6 +154,7 @@ pub fn classify_file(
     label: String,
     profile: Option<&Path>,
     load: &LoadOptions,
+    reading: &(dyn Fn(usize, usize) + Sync),
 ) -> Classified {
     let mut fitted = None;
     let model: Result<Arc<SavedModel>, String> = match job {
@@ -154,7 +167,7 @@ pub fn classify_file(
             corpus,
             preset,
             report,
-        } => fit_final(&corpus, preset, &report).map(|m| {
+        } => fit_final(&corpus, preset, &report, reading).map(|m| {
             let m = Arc::new(m);
             fitted = Some((run, m.clone()));
             m

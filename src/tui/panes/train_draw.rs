@@ -337,7 +337,7 @@ fn importance_lines(
     let Some(imp) = &r.importance else {
         let text = match computing {
             Some(p) if !p.is_empty() => {
-                format!("importance: shuffled {p}")
+                format!("importance: {p}")
             }
             Some(_) => "permutation importance: computing (every fold refitted) …".into(),
             None => "permutation importance: not computed for this run (I)".into(),
