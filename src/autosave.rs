@@ -7,7 +7,8 @@
 //! - [`claim`]: one process autosaves to a file at a time, through `FILE.lock` holding its
 //!   pid. A second window finds the lock held by a live process and autosaves to
 //!   `STEM-PID.ron` beside it instead (and says so); a lock left by a dead process is taken
-//!   over.
+//!   over. [`gather_closed_windows`]: at the next fresh start, such a file of a window that
+//!   has since closed goes to the history too (or is removed, when it holds nothing).
 //! - [`rescue`]: when the final save fails (full disk, read-only folder), the session is
 //!   written to the temporary folder instead, and the caller says where.
 
@@ -153,6 +154,49 @@ pub fn claim(path: &Path) -> Claim {
     }
 }
 
+/// Moves the autosaves of closed second windows (`dir/autosave-PID.ron`, the process gone)
+/// into `history_dir` as [`archive`] does; removes those that hold nothing, and their stale
+/// locks. A window still running, or a file that cannot be read, is left alone. Returns
+/// where the kept sessions went.
+pub fn gather_closed_windows(dir: &Path, history_dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut orphans: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| window_pid(p).is_some_and(|pid| !crate::util::process_alive(pid)))
+        .filter(|p| live_holder(&lock_path(p)).is_none())
+        .collect();
+    orphans.sort();
+    let mut kept = Vec::new();
+    for path in orphans {
+        match archive(&path, history_dir) {
+            Ok(Some(dest)) => kept.push(dest),
+            Ok(None) => {
+                if Session::load(&path).is_ok_and(|s| !worth_keeping(&s)) {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+            Err(e) => log::warn!("cannot keep {}: {e}", crate::util::shown(&path)),
+        }
+        if !path.exists() {
+            let _ = std::fs::remove_file(lock_path(&path));
+        }
+    }
+    kept
+}
+
+/// The pid in a second window's autosave name, `autosave-PID.ron`.
+fn window_pid(path: &Path) -> Option<u32> {
+    let name = path.file_name()?.to_str()?;
+    let digits = name.strip_prefix("autosave-")?.strip_suffix(".ron")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// Writes `session` to the temporary folder as `emoscope-rescue-PID-STAMP.ron` (after a failed
 /// save elsewhere); returns where.
 pub fn rescue(session: &Session) -> Result<PathBuf, crate::session::SessionError> {
@@ -247,6 +291,41 @@ mod tests {
             std::fs::read_to_string(lock_path(&auto)).unwrap(),
             std::process::id().to_string()
         );
+    }
+
+    #[test]
+    fn closed_windows_sessions_go_to_the_history_and_running_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let hist = dir.path().join("history");
+        let at = |name: &str| dir.path().join(name);
+        // Closed windows (pids no process has): one with a classification, one empty
+        // with its stale lock, one unreadable.
+        with_history().save(&at("autosave-4000001.ron")).unwrap();
+        Session::default()
+            .save(&at("autosave-4000002.ron"))
+            .unwrap();
+        std::fs::write(at("autosave-4000002.ron.lock"), "4000002").unwrap();
+        std::fs::write(at("autosave-4000003.ron"), "(version: 1, corpus: ").unwrap();
+        // A window still running (pid 1 is always alive), and names that are not a window's.
+        with_history().save(&at("autosave-1.ron")).unwrap();
+        with_history().save(&at("autosave-mine.ron")).unwrap();
+        with_history().save(&at("autosave.ron")).unwrap();
+        let kept = gather_closed_windows(dir.path(), &hist);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(Session::load(&kept[0]).unwrap(), with_history());
+        let left: std::collections::BTreeSet<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let want = [
+            "autosave-1.ron",
+            "autosave-4000003.ron",
+            "autosave-mine.ron",
+            "autosave.ron",
+            "history",
+        ];
+        assert_eq!(left, want.iter().map(|s| s.to_string()).collect());
     }
 
     #[test]

@@ -381,6 +381,46 @@ fn two_windows_never_share_an_autosave_and_a_failed_save_is_not_silent() {
         "the second window's own autosave: {files:?}"
     );
     assert!(!files.iter().any(|f| f.ends_with(".lock")), "{files:?}");
+    // The next fresh start gathers the closed second window's file: into the history when
+    // it holds a classification (written here into it), removed when it holds nothing.
+    let own: Vec<&String> = files
+        .iter()
+        .filter(|f| f.starts_with("autosave-") && f.ends_with(".ron"))
+        .collect();
+    let sessions = dir.path().join("sessions");
+    let mut classified = emoscope::session::Session::load(&sessions.join(own[0])).unwrap();
+    classified.history.push(emoscope::session::Classification {
+        file: "clip.wav".into(),
+        model: "models/m.ron".into(),
+        emotion: emoscope::corpus::Emotion::Sad,
+        probabilities: vec![(emoscope::corpus::Emotion::Sad, 1.0)],
+        normalisation: "none".into(),
+    });
+    classified.save(&sessions.join(own[0])).unwrap();
+    emoscope::session::Session::default()
+        .save(&sessions.join("autosave-4000009.ron"))
+        .unwrap();
+    start(&a, dir.path(), "");
+    let s = wait_for(
+        &a,
+        "1 session of a closed second window kept in sessions/history",
+    );
+    keys(&a, &["q", "q"]);
+    std::thread::sleep(Duration::from_millis(800));
+    tmux(&["kill-session", "-t", &a]);
+    let left: Vec<String> = std::fs::read_dir(&sessions)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.starts_with("autosave-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}\n{s}");
+    let history: Vec<emoscope::session::Session> = std::fs::read_dir(sessions.join("history"))
+        .unwrap()
+        .flatten()
+        .map(|e| emoscope::session::Session::load(&e.path()).unwrap())
+        .collect();
+    assert_eq!(history, vec![classified]);
 
     // `sessions` is a file, so no save can work: the window says so, and quitting prints
     // where the session went instead, with a non-zero exit status.

@@ -193,6 +193,27 @@ fn claim_autosave(
     if !fresh {
         return (claim, None, None);
     }
+    let (claim, msg, kept) = keep_last_autosave(claim);
+    // Second windows that have closed since left their sessions beside it.
+    let others = crate::autosave::gather_closed_windows(Path::new("sessions"), Path::new(HISTORY));
+    if others.is_empty() {
+        return (claim, msg, kept);
+    }
+    let n = others.len();
+    let more = format!(
+        "{n} session{} of a closed second window kept in {HISTORY} (emoscope --session FILE reopens one)",
+        if n == 1 { "" } else { "s" },
+    );
+    log::info!("{more}");
+    let msg = Some(msg.map_or(more.clone(), |m| format!("{m} · {more}")));
+    (claim, msg, kept)
+}
+
+/// Moves the last autosave into [`HISTORY`] when it holds anything; when it cannot be
+/// moved, this window autosaves to a file of its own instead.
+fn keep_last_autosave(
+    claim: crate::autosave::Claim,
+) -> (crate::autosave::Claim, Option<String>, Option<PathBuf>) {
     match crate::autosave::archive(&claim.path, Path::new(HISTORY)) {
         Ok(Some(kept)) => {
             let what = crate::session::Session::load(&kept)

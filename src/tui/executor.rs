@@ -48,10 +48,12 @@ fn importance(tx: Sender<AppEvent>, c: Command) {
     };
     let id = JobId::Importance(run);
     let reading = throttled_progress(tx.clone(), id.clone(), READING);
+    let refitting = throttled_progress(tx.clone(), id.clone(), "refitting every fold");
     let shuffled = throttled_progress(tx.clone(), id, "shuffled");
     spawn_send(tx, move || {
         let progress = work::ImportanceProgress {
             reading: &reading,
+            refitting: &refitting,
             shuffled: &shuffled,
         };
         AppEvent::Importance(run, work::importance(&corpus, preset, &report, &progress))

@@ -57,6 +57,7 @@ impl Jobs {
             _ => now,
         };
         if p.done >= p.total
+            && p.total > 0
             && let Some(e) = self.estimated.get_mut(&id)
         {
             e.1 = now;
@@ -68,6 +69,9 @@ impl Jobs {
     /// ETA at its pace since its stage's first report).
     pub fn progress_of(&self, id: &JobId) -> Option<String> {
         let (start, p) = self.progress.get(id)?;
+        if p.total == 0 {
+            return Some(format!("{} …", p.stage));
+        }
         Some(format!(
             "{} {}/{}{}",
             p.stage,
@@ -85,7 +89,7 @@ impl Jobs {
             return String::new();
         };
         if let Some((_, p)) = self.progress.get(id)
-            && p.done < p.total
+            && (p.done < p.total || p.total == 0)
         {
             return format!(" · {what}: {}", self.progress_of(id).unwrap_or_default());
         }
@@ -205,6 +209,18 @@ mod tests {
                 .is_some_and(|p| p.starts_with("shuffled 2/4 · ETA ")),
             "{:?}",
             j.progress_of(&JobId::Importance(1))
+        );
+        // A stage without a count (total 0) is named alone.
+        j.set_progress(
+            JobId::Importance(1),
+            Progress {
+                total: 0,
+                ..p("refitting every fold", 0)
+            },
+        );
+        assert_eq!(
+            j.progress_of(&JobId::Importance(1)).as_deref(),
+            Some("refitting every fold …")
         );
         j.finish(&JobId::Importance(1));
         assert_eq!(j.progress_of(&JobId::Importance(1)), None);

@@ -151,7 +151,8 @@ pub enum JobId {
 }
 
 /// How far a job's current stage is: `done` of `total` units of `stage` ("shuffled",
-/// "reading features").
+/// "reading features"); a `total` of 0 names a stage that has no count ("refitting every
+/// fold").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     pub stage: &'static str,

@@ -100,9 +100,11 @@ pub fn run_dataset(
     Ok((ds, Some(cross)))
 }
 
-/// What permutation importance reports as it goes: its features read, then its shuffles.
+/// What permutation importance reports as it goes: its features read, its folds being
+/// refitted (called once, `(0, 0)`), then its shuffles.
 pub struct ImportanceProgress<'a> {
     pub reading: &'a (dyn Fn(usize, usize) + Sync),
+    pub refitting: &'a (dyn Fn(usize, usize) + Sync),
     pub shuffled: &'a (dyn Fn(usize, usize) + Sync),
 }
 
@@ -116,6 +118,7 @@ pub fn importance(
 ) -> Result<crate::ml::importance::Importance, String> {
     let cancel = crate::jobs::CancelToken::new();
     let (ds, _) = run_dataset(corpus, preset, &report.spec, &cancel, progress.reading)?;
+    (progress.refitting)(0, 0);
     crate::ml::importance::permutation_importance(
         &ds,
         report,
