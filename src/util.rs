@@ -16,6 +16,27 @@ pub fn temp_path_for(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
+/// How many lines `text` takes wrapped at word boundaries to `width` columns (words longer
+/// than a line are split), as a ratatui `Paragraph` with `Wrap` draws it.
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        let need = if used == 0 { n } else { used + 1 + n };
+        if need <= width {
+            used = need;
+        } else {
+            if used > 0 {
+                lines += 1;
+            }
+            lines += (n.max(1) - 1) / width;
+            used = (n - 1) % width + 1;
+        }
+    }
+    lines
+}
+
 /// A path as text safe to print on a terminal: control characters (newlines, escape
 /// sequences that could retitle the window or recolour it) written as Rust escapes (`\n`,
 /// `\u{1b}`); everything else as is.
@@ -180,6 +201,16 @@ pub fn derive_seed(seed: u64, stream: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_count_word_wrapping() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("abc def", 7), 1);
+        assert_eq!(wrapped_lines("abc defg", 7), 2);
+        // "aaaa bbbb cccc" at 6: each word its own line although 14 chars fit in 3.
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 6), 3);
+        assert_eq!(wrapped_lines("aaaa bbbbbbbbbbbbb", 5), 4);
+    }
 
     #[test]
     fn stale_temporaries_of_dead_processes_go() {

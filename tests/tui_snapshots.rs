@@ -72,6 +72,25 @@ fn corpus_pane() {
     both_sizes("corpus_clips_filtered", &app, ColorMode::TrueColor);
     app.update(Action::ToggleProblems);
     both_sizes("corpus_problems", &app, ColorMode::TrueColor);
+
+    // A scan's problems are wrapped, never cut; those that do not fit are counted.
+    let mut corpus = app.shared.corpus.clone().unwrap();
+    corpus.problems = (1..=12)
+        .map(|i| emoscope::corpus::Problem {
+            path: format!("/data/SAVEE/AudioData/DC/z{i:02}.wav").into(),
+            kind: emoscope::corpus::ProblemKind::BadName(format!(
+                "not a SAVEE name: SAVEE emotion 'z' is not one of: a d f h n sa su ({i})"
+            )),
+        })
+        .collect();
+    app.event(AppEvent::CorpusOpened(Ok(corpus)));
+    assert!(app.corpus.show_problems);
+    let small = render(&app, ColorMode::Mono, 80, 24);
+    assert!(small.contains("(1) (skipped)"), "{small}");
+    assert!(small.contains("9 more: `emoscope --corpus FOLDER scan`"), "{small}");
+    let large = render(&app, ColorMode::Mono, 160, 48);
+    assert!(large.contains("(12) (skipped)"), "{large}");
+    both_sizes("corpus_problems_wrapped", &app, ColorMode::Mono);
 }
 
 /// Another corpus's layout: its speakers (CREMA-D's 91 actors scroll) × its own emotions, its

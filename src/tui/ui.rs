@@ -134,7 +134,7 @@ fn draw_notice(f: &mut Frame, status: Rect, text: &str, theme: &Theme) {
 /// `text` over the status line, wrapped and growing upwards (at most 6 lines).
 fn draw_wrapped_up(f: &mut Frame, status: Rect, text: &str, style: Style) {
     let w = usize::from(status.width.max(1));
-    let lines = wrapped_lines(text, w).clamp(1, 6) as u16;
+    let lines = crate::util::wrapped_lines(text, w).clamp(1, 6) as u16;
     let up = (lines - 1).min(status.y);
     let r = Rect {
         y: status.y - up,
@@ -163,39 +163,4 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// How many lines `text` takes wrapped at word boundaries to `width` columns (words longer
-/// than a line are split), as the status line's wrapped paragraph draws it.
-fn wrapped_lines(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let (mut lines, mut used) = (1, 0);
-    for word in text.split_whitespace() {
-        let n = word.chars().count();
-        let need = if used == 0 { n } else { used + 1 + n };
-        if need <= width {
-            used = need;
-        } else {
-            if used > 0 {
-                lines += 1;
-            }
-            lines += (n.max(1) - 1) / width;
-            used = (n - 1) % width + 1;
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn wrapped_lines_count_word_wrapping() {
-        use super::wrapped_lines;
-        assert_eq!(wrapped_lines("", 10), 1);
-        assert_eq!(wrapped_lines("abc def", 7), 1);
-        assert_eq!(wrapped_lines("abc defg", 7), 2);
-        // "aaaa bbbb cccc" at 6: each word its own line although 14 chars fit in 3.
-        assert_eq!(wrapped_lines("aaaa bbbb cccc", 6), 3);
-        assert_eq!(wrapped_lines("aaaa bbbbbbbbbbbbb", 5), 4);
-    }
 }

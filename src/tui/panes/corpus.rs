@@ -322,7 +322,7 @@ pub fn draw(
     let parts = regions(area);
     draw_grid(f, parts[0], pane, searching, corpus, theme, hits);
     if pane.show_problems {
-        draw_problems(f, parts[1], corpus);
+        draw_problems(f, parts[1], corpus, theme);
     } else {
         draw_clips(f, parts[1], pane, corpus, theme, hits);
     }
@@ -345,21 +345,40 @@ fn regions(area: Rect) -> [Rect; 2] {
     [parts[0], parts[1]]
 }
 
-fn draw_problems(f: &mut Frame, area: Rect, corpus: &Corpus) {
-    let items: Vec<ListItem> = if corpus.problems.is_empty() {
-        vec![ListItem::new("no problems: every file was used")]
+/// The scan's problems, each wrapped to the width (a reason is never cut off); those that do
+/// not fit are counted on a last line that points to `emoscope scan`, which lists them all.
+fn draw_problems(f: &mut Frame, area: Rect, corpus: &Corpus, theme: &Theme) {
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        "Problems ({}) — p or Esc to close",
+        corpus.problems.len()
+    ));
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let room = usize::from(area.height.saturating_sub(2));
+    let texts: Vec<String> = if corpus.problems.is_empty() {
+        vec!["no problems: every file was used".into()]
     } else {
-        corpus
-            .problems
-            .iter()
-            .map(|p| ListItem::new(p.to_string()))
-            .collect()
+        corpus.problems.iter().map(|p| p.to_string()).collect()
     };
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
+    for (i, text) in texts.iter().enumerate() {
+        let n = crate::util::wrapped_lines(text, width);
+        let last = i + 1 == texts.len();
+        if used + n + usize::from(!last) > room {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "… {} more: `emoscope --corpus FOLDER scan` lists them all",
+                    texts.len() - i
+                ),
+                theme.dim(),
+            )));
+            break;
+        }
+        lines.push(Line::from(text.clone()));
+        used += n;
+    }
     f.render_widget(
-        List::new(items).block(Block::default().borders(Borders::ALL).title(format!(
-            "Problems ({}) — p or Esc to close",
-            corpus.problems.len()
-        ))),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
         area,
     );
 }
