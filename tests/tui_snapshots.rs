@@ -87,7 +87,10 @@ fn corpus_pane() {
     assert!(app.corpus.show_problems);
     let small = render(&app, ColorMode::Mono, 80, 24);
     assert!(small.contains("(1) (skipped)"), "{small}");
-    assert!(small.contains("9 more: `emoscope --corpus FOLDER scan`"), "{small}");
+    assert!(
+        small.contains("9 more: `emoscope --corpus FOLDER scan`"),
+        "{small}"
+    );
     let large = render(&app, ColorMode::Mono, 160, 48);
     assert!(large.contains("(12) (skipped)"), "{large}");
     both_sizes("corpus_problems_wrapped", &app, ColorMode::Mono);

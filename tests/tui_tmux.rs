@@ -486,3 +486,58 @@ fn an_abort_restores_the_terminal() {
     assert!(s.contains("the terminal was restored"), "{s}");
     assert!(s.contains("MODE=icanon"), "canonical mode is back: {s}");
 }
+
+/// `kill` (SIGTERM) or a closed connection (SIGHUP) ends the TUI as `q` does: the session
+/// saved, its lock removed, the terminal back in canonical mode, and the reason printed.
+#[test]
+fn a_kill_or_hangup_saves_the_session_and_restores_the_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: tmux is not installed (scripts/setup installs it)");
+        return;
+    }
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let name = format!("emoscope-e2e-{signal}-{}", std::process::id());
+        let cmd = format!(
+            "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache sh -c 'echo $$ > pid; exec {}'; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-*icanon'); sleep 30",
+            dir.path().display(),
+            dir.path().display(),
+            env!("CARGO_BIN_EXE_emoscope")
+        );
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "120",
+            "-y",
+            "36",
+            &cmd,
+        ]);
+        wait_for(&name, "1440 clips");
+        let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), pid.trim()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let s = wait_for(&name, "MODE=");
+        tmux(&["kill-session", "-t", &name]);
+        assert!(s.contains("EXIT=1"), "{signal}: {s}");
+        assert!(
+            s.contains(&format!("stopped by SIG{signal}; the session was saved to")),
+            "{signal}: {s}"
+        );
+        assert!(
+            s.contains("MODE=icanon"),
+            "{signal}: canonical mode is back: {s}"
+        );
+        let sessions = dir.path().join("sessions");
+        assert!(
+            emoscope::session::Session::load(&sessions.join("autosave.ron")).is_ok(),
+            "{signal}"
+        );
+        assert!(!sessions.join("autosave.ron.lock").exists(), "{signal}");
+    }
+}

@@ -43,6 +43,8 @@ pub struct App {
     pub show_help: bool,
     pub confirm_quit: bool,
     pub should_quit: bool,
+    /// The signal that ended the app (SIGTERM …), if one did.
+    pub terminated: Option<&'static str>,
     /// What the last frame drew where, for the mouse.
     pub hits: HitMap,
     /// Frames of the status line's spinner (advances only while jobs run).
@@ -70,6 +72,7 @@ impl App {
             show_help: false,
             confirm_quit: false,
             should_quit: false,
+            terminated: None,
             hits: HitMap::default(),
             tick: 0,
             previous: None,
@@ -389,6 +392,12 @@ impl App {
         match e {
             AppEvent::CorpusOpened(r) => self.corpus_opened(r),
             AppEvent::Run(id, ev) => self.run_event(id, ev),
+            AppEvent::Terminate(signal) => {
+                log::warn!("{signal}: quitting (the session is saved first)");
+                self.terminated = Some(signal);
+                self.should_quit = true;
+                Vec::new()
+            }
             other => {
                 let fx = self.background(other);
                 self.apply(fx)
@@ -467,7 +476,10 @@ impl App {
             }
             AppEvent::Recording(r) => self.classify.on_recording(r, s),
             AppEvent::Playback(key, p) => self.playback(key, p),
-            AppEvent::Input(_) | AppEvent::CorpusOpened(_) | AppEvent::Run(..) => Vec::new(),
+            AppEvent::Input(_)
+            | AppEvent::CorpusOpened(_)
+            | AppEvent::Run(..)
+            | AppEvent::Terminate(_) => Vec::new(),
         }
     }
 

@@ -65,6 +65,32 @@ fn read_input(tx: Sender<AppEvent>) {
     });
 }
 
+/// Turns SIGTERM, SIGHUP, SIGINT and SIGQUIT into [`AppEvent::Terminate`], so a `kill`, a
+/// closed SSH connection or a terminal window closed ends the TUI as `q` does: the session
+/// saved, the terminal restored (their default action would leave raw mode and the alternate
+/// screen behind, and the lock file).
+fn forward_signals(tx: Sender<AppEvent>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+    else {
+        log::warn!("cannot watch for SIGTERM/SIGHUP: a kill would leave the terminal raw");
+        return;
+    };
+    std::thread::spawn(move || {
+        for s in signals.forever() {
+            let name = match s {
+                SIGTERM => "SIGTERM",
+                SIGHUP => "SIGHUP",
+                SIGINT => "SIGINT",
+                _ => "SIGQUIT",
+            };
+            if tx.send(AppEvent::Terminate(name)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
 /// The next events: blocks until one comes (or the timer fires while `animating`), then takes
 /// whatever else is waiting. `None` on a timer tick.
 fn next_events(rx: &Receiver<AppEvent>, animating: bool) -> Option<Vec<AppEvent>> {
@@ -108,6 +134,7 @@ pub fn event_loop(
     let autosave = claim.path.clone();
     let saver = tx.clone();
     read_input(tx.clone());
+    forward_signals(tx.clone());
     let mut exec = Executor::new(tx, load.clone());
     let run_all =
         |exec: &mut Executor, cmds: Vec<Command>| cmds.into_iter().for_each(|c| exec.run(c));
@@ -145,7 +172,13 @@ pub fn event_loop(
     }
     save_on_quit(&app, &autosave)?;
     drop(claim);
-    Ok(())
+    match app.terminated {
+        Some(signal) => Err(anyhow::anyhow!(
+            "stopped by {signal}; the session was saved to {}",
+            autosave.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Saves once more on quit, waiting for it. A failure is not silent: the session goes to the

@@ -261,6 +261,8 @@ pub enum AppEvent {
     Importance(u32, Result<Importance, String>),
     /// How far a running job's current stage is.
     JobProgress(JobId, Progress),
+    /// A signal asked the process to stop (its name): the app quits as on `q`, without asking.
+    Terminate(&'static str),
     /// A key, mouse or resize event from the terminal.
     Input(ratatui::crossterm::event::Event),
 }
