@@ -88,12 +88,36 @@ fn corpus_pane() {
     let small = render(&app, ColorMode::Mono, 80, 24);
     assert!(small.contains("(1) (skipped)"), "{small}");
     assert!(
-        small.contains("9 more: `emoscope --corpus FOLDER scan`"),
+        small.contains("9 more (PgDn): `emoscope --corpus FOLDER scan`"),
         "{small}"
     );
     let large = render(&app, ColorMode::Mono, 160, 48);
     assert!(large.contains("(12) (skipped)"), "{large}");
     both_sizes("corpus_problems_wrapped", &app, ColorMode::Mono);
+    // PgDn / PgUp / End / Home scroll them while they are shown (the grid stays put).
+    let actor = app.corpus.actor;
+    app.update(Action::PageDown);
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(
+        screen.contains("Problems (12) from #6 (PgUp/PgDn)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("z06.wav") && !screen.contains("z05.wav"),
+        "{screen}"
+    );
+    app.update(Action::End);
+    let screen = render(&app, ColorMode::Mono, 80, 24);
+    assert!(
+        screen.contains("from #12") && screen.contains("(12) (skipped)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("more (PgDn)"), "{screen}");
+    app.update(Action::PageUp);
+    assert!(render(&app, ColorMode::Mono, 80, 24).contains("from #7"));
+    app.update(Action::Home);
+    assert!(!render(&app, ColorMode::Mono, 80, 24).contains("from #"));
+    assert_eq!(app.corpus.actor, actor);
 }
 
 /// Another corpus's layout: its speakers (CREMA-D's 91 actors scroll) × its own emotions, its

@@ -36,7 +36,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) -> HitMap {
     match app.pane {
         Pane::Corpus => {
             let searching = matches!(app.prompt, Some((Prompt::Search, _)));
-            panes::corpus::draw(f, rows[1], &app.corpus, s, searching, theme, h)
+            panes::corpus_draw::draw(f, rows[1], &app.corpus, s, searching, theme, h)
         }
         Pane::Inspect => panes::inspect::draw(f, rows[1], &app.inspect, s, theme, h),
         Pane::Train => panes::train_draw::draw(f, rows[1], &app.train, s, theme, h),

@@ -1,25 +1,17 @@
 //! The Corpus pane: the actor × emotion grid with a heat tint by count, the clips of the
-//! selected cell, filters, and the scan's problems.
+//! selected cell, filters, and the scan's problems. Drawn by `corpus_draw`.
 
 use std::collections::HashMap;
 
-use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::Char;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, Wrap,
-};
 
 use crate::corpus::{
     Actor, Clip, ClipId, Corpus, Emotion, Intensity, Sex, Statement, VocalChannel,
 };
-use crate::tui::hits::{HitMap, Surface, Target};
+use crate::tui::hits::{Surface, Target};
 use crate::tui::keys::{ARROWS_HJKL, Binding, ENTER, ESC, PAGES, SPACE, bind, moves};
 use crate::tui::msg::{Action, ClipKey, Effect, Pane};
 use crate::tui::shared::Shared;
-use crate::tui::theme::{ColorMode, Theme};
 
 pub const KEYS: &[Binding] = &[
     moves(
@@ -34,7 +26,11 @@ pub const KEYS: &[Binding] = &[
         Some("open"),
     ),
     bind(ESC, Action::Back, "back to the grid", None),
-    moves(PAGES, "first / last actor or clip", None),
+    moves(
+        PAGES,
+        "first / last actor or clip, or scroll the problems",
+        None,
+    ),
     bind(
         &[Char('s')],
         Action::CycleSex,
@@ -132,6 +128,8 @@ pub struct CorpusPane {
     pub clip_index: usize,
     pub filters: Filters,
     pub show_problems: bool,
+    /// The first problem shown in the problems overlay.
+    pub problems_offset: usize,
 }
 
 impl Default for CorpusPane {
@@ -143,6 +141,7 @@ impl Default for CorpusPane {
             clip_index: 0,
             filters: Filters::default(),
             show_problems: false,
+            problems_offset: 0,
         }
     }
 }
@@ -221,6 +220,18 @@ impl CorpusPane {
             )),
             (_, Action::ToggleProblems) => self.show_problems = !self.show_problems,
             (_, Action::Back) if self.show_problems => self.show_problems = false,
+            (_, Action::PageUp | Action::PageDown | Action::Home | Action::End)
+                if self.show_problems =>
+            {
+                let n = shared.corpus.as_ref().map_or(0, |c| c.problems.len());
+                self.problems_offset = match action {
+                    Action::PageUp => self.problems_offset.saturating_sub(PROBLEMS_PAGE),
+                    Action::PageDown => self.problems_offset + PROBLEMS_PAGE,
+                    Action::Home => 0,
+                    _ => n,
+                }
+                .min(last(n));
+            }
             (_, Action::Clicked(t)) => return self.click(t, shared),
             (_, Action::Scrolled(t, down)) => {
                 let clips = matches!(
@@ -294,275 +305,5 @@ impl CorpusPane {
     }
 }
 
-/// Draws the pane; `searching` says the search line is being typed (a cursor in the grid's
-/// title).
-pub fn draw(
-    f: &mut Frame,
-    area: Rect,
-    pane: &CorpusPane,
-    shared: &Shared,
-    searching: bool,
-    theme: &Theme,
-    hits: &mut HitMap,
-) {
-    let Some(corpus) = shared.corpus.as_ref() else {
-        let (text, style) = match &shared.corpus_error {
-            Some(e) => (e.clone(), theme.error()),
-            None => ("opening the corpus …".to_string(), theme.dim()),
-        };
-        f.render_widget(
-            Paragraph::new(text)
-                .style(style)
-                .wrap(Wrap { trim: true })
-                .block(Block::default().borders(Borders::ALL).title("Corpus")),
-            area,
-        );
-        return;
-    };
-    let parts = regions(area);
-    draw_grid(f, parts[0], pane, searching, corpus, theme, hits);
-    if pane.show_problems {
-        draw_problems(f, parts[1], corpus, theme);
-    } else {
-        draw_clips(f, parts[1], pane, corpus, theme, hits);
-    }
-}
-
-/// The grid's and the clip list's rectangles in the pane: side by side when wide, stacked
-/// otherwise.
-fn regions(area: Rect) -> [Rect; 2] {
-    let parts = if area.width >= 110 {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Length(56), Constraint::Min(30)])
-            .split(area)
-    } else {
-        Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .split(area)
-    };
-    [parts[0], parts[1]]
-}
-
-/// The scan's problems, each wrapped to the width (a reason is never cut off); those that do
-/// not fit are counted on a last line that points to `emoscope scan`, which lists them all.
-fn draw_problems(f: &mut Frame, area: Rect, corpus: &Corpus, theme: &Theme) {
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        "Problems ({}) — p or Esc to close",
-        corpus.problems.len()
-    ));
-    let width = usize::from(area.width.saturating_sub(2)).max(1);
-    let room = usize::from(area.height.saturating_sub(2));
-    let texts: Vec<String> = if corpus.problems.is_empty() {
-        vec!["no problems: every file was used".into()]
-    } else {
-        corpus.problems.iter().map(|p| p.to_string()).collect()
-    };
-    let mut lines: Vec<Line> = Vec::new();
-    let mut used = 0;
-    for (i, text) in texts.iter().enumerate() {
-        let n = crate::util::wrapped_lines(text, width);
-        let last = i + 1 == texts.len();
-        if used + n + usize::from(!last) > room {
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "… {} more: `emoscope --corpus FOLDER scan` lists them all",
-                    texts.len() - i
-                ),
-                theme.dim(),
-            )));
-            break;
-        }
-        lines.push(Line::from(text.clone()));
-        used += n;
-    }
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        area,
-    );
-}
-
-fn filter_line(pane: &CorpusPane, searching: bool) -> String {
-    let f = &pane.filters;
-    let mut parts: Vec<String> = Vec::new();
-    parts.extend(f.sex.map(|s| s.to_string()));
-    parts.extend(f.intensity.map(|i| i.to_string()));
-    parts.extend(f.statement.map(|s| s.to_string()));
-    parts.extend(f.repetition.map(|r| format!("rep {r}")));
-    parts.extend(f.channel.map(|c| c.to_string()));
-    if !f.text.is_empty() || searching {
-        parts.push(format!("/{}{}", f.text, if searching { "▏" } else { "" }));
-    }
-    if parts.is_empty() {
-        "no filters (s i t r c /)".to_string()
-    } else {
-        format!("filters: {}", parts.join(" · "))
-    }
-}
-
-/// Width of the actor column and of each emotion column, one space apart.
-const ACTOR_W: u16 = 6;
-const CELL_W: u16 = 5;
-
-/// The grid's rows from `offset` on: actor and sex, then the counts tinted by size.
-fn grid_rows(
-    pane: &CorpusPane,
-    actors: &[Actor],
-    emotions: &[Emotion],
-    offset: usize,
-    count: &dyn Fn(Actor, Emotion) -> usize,
-    max: usize,
-    theme: &Theme,
-) -> Vec<Row<'static>> {
-    actors
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .map(|(ri, &a)| {
-            let mut cells = vec![Cell::from(format!(
-                "{a} {}",
-                if a.sex() == Sex::Male { "M" } else { "F" }
-            ))];
-            for (ci, &e) in emotions.iter().enumerate() {
-                let n = count(a, e);
-                let mut style = if theme.mode == ColorMode::Mono {
-                    Style::default()
-                } else {
-                    let v = n as f32 / max as f32;
-                    Style::default()
-                        .bg(theme.heat(0.15 + 0.6 * v))
-                        .fg(if v > 0.6 { Color::Black } else { Color::White })
-                };
-                if ri == pane.actor && ci == pane.emotion {
-                    style = theme.selected();
-                }
-                cells.push(Cell::from(format!("{n:>3}")).style(style));
-            }
-            Row::new(cells)
-        })
-        .collect()
-}
-
-fn draw_grid(
-    f: &mut Frame,
-    area: Rect,
-    pane: &CorpusPane,
-    searching: bool,
-    corpus: &Corpus,
-    theme: &Theme,
-    hits: &mut HitMap,
-) {
-    let actors = corpus.actors();
-    let emotions = corpus.emotions();
-    let counts = pane.counts(corpus);
-    let count = |a: Actor, e: Emotion| counts.get(&(a, e)).copied().unwrap_or(0);
-    let max = counts.values().copied().max().unwrap_or(1).max(1);
-    let mut header = vec![Cell::from("actor")];
-    for (i, e) in emotions.iter().enumerate() {
-        let c = Cell::from(e.short());
-        header.push(if i == pane.emotion {
-            c.style(theme.title())
-        } else {
-            c
-        });
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(
-            "Actors × emotions{}",
-            if pane.focus == Focus::Grid {
-                " ◆"
-            } else {
-                ""
-            }
-        ))
-        .title_bottom(Line::from(filter_line(pane, searching)).style(theme.dim()));
-    let inner = block.inner(area);
-    // Keep the selected actor visible below the header row.
-    let visible_rows = inner.height.saturating_sub(1) as usize;
-    let offset = pane.actor.saturating_sub(visible_rows.saturating_sub(1));
-    let rows = grid_rows(pane, &actors, &emotions, offset, &count, max, theme);
-    let widths = std::iter::once(Constraint::Length(ACTOR_W))
-        .chain(std::iter::repeat_n(
-            Constraint::Length(CELL_W),
-            emotions.len(),
-        ))
-        .collect::<Vec<_>>();
-    f.render_widget(
-        Table::new(rows, widths)
-            .column_spacing(1)
-            .header(Row::new(header).style(theme.dim()))
-            .block(block),
-        area,
-    );
-    // The cells as drawn: rows below the header, columns after the actor column.
-    hits.add(inner, Target::Over(Surface::Grid));
-    for (k, actor) in (offset..actors.len()).take(visible_rows).enumerate() {
-        for emotion in 0..emotions.len() as u16 {
-            let x = inner.x + ACTOR_W + 1 + emotion * (CELL_W + 1);
-            let cell = Rect::new(x, inner.y + 1 + k as u16, CELL_W, 1).intersection(inner);
-            hits.add(cell, Target::Cell(actor, usize::from(emotion)));
-        }
-    }
-}
-
-fn draw_clips(
-    f: &mut Frame,
-    area: Rect,
-    pane: &CorpusPane,
-    corpus: &Corpus,
-    theme: &Theme,
-    hits: &mut HitMap,
-) {
-    let clips = pane.cell_clips(Some(corpus));
-    let focused = if pane.focus == Focus::Clips {
-        " ◆"
-    } else {
-        ""
-    };
-    let title = match (
-        corpus.actors().get(pane.actor),
-        corpus.emotions().get(pane.emotion),
-    ) {
-        (Some(a), Some(e)) => format!("Actor {a} · {e} · {} clip(s){focused}", clips.len()),
-        _ => "No clips".into(),
-    };
-    let items: Vec<ListItem> = clips
-        .iter()
-        .map(|c| {
-            ListItem::new(vec![
-                Line::from(vec![
-                    Span::styled(c.id.stem(), theme.key()),
-                    Span::raw(format!(
-                        "  {:.2} s  {} Hz  {} ch",
-                        c.duration, c.sample_rate, c.channels
-                    )),
-                ]),
-                Line::from(Span::styled(format!("  {}", c.id.describe()), theme.dim())),
-            ])
-        })
-        .collect();
-    let mut state = ListState::default();
-    if pane.focus == Focus::Clips {
-        state.select(Some(pane.clip_index.min(clips.len().saturating_sub(1))));
-    }
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    f.render_stateful_widget(
-        List::new(items)
-            .block(block)
-            .highlight_style(theme.selected()),
-        area,
-        &mut state,
-    );
-    // The list scrolled as ratatui chose: record the rows as they landed.
-    let first = state.offset();
-    hits.list(
-        inner,
-        Surface::Clips,
-        first,
-        clips.len().saturating_sub(first),
-        2,
-    );
-}
+/// How many problems PgUp / PgDn scroll by.
+pub const PROBLEMS_PAGE: usize = 5;

@@ -1,12 +1,13 @@
 //! One module per pane: its state, its key table (`KEYS`), its `update` (returning
 //! [`crate::tui::msg::Effect`]s) and its `draw` (recording what the mouse can reach).
-//! Train and Classify keep their drawing in `*_draw.rs` beside them; the inspector's plots
+//! Corpus, Train and Classify keep their drawing in `*_draw.rs` beside them; the inspector's plots
 //! are in `plots.rs`.
 
 pub mod classify;
 pub mod classify_draw;
 pub mod compare;
 pub mod corpus;
+pub mod corpus_draw;
 pub mod help;
 pub mod inspect;
 pub mod log;
