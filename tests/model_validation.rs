@@ -129,6 +129,16 @@ fn edited_models_are_refused_by_field() {
             "theta: [\n                        [\n1.0,\n",
             "model.Nb",
         ),
+        // Found by the `model` fuzz target: a misspelt `inner` reads as an unfitted naive
+        // Bayes (serde fills the missing Option with None), and smartcore's accessors
+        // unwrap it.
+        (
+            &nb,
+            "nb_unfitted",
+            "inner: Some(",
+            "innar: Some(",
+            "model.Nb.model",
+        ),
     ];
     for (text, name, from, to, field) in cases {
         let mut t = edited(text, from, to);

@@ -284,6 +284,16 @@ fn check_nb(
     d: usize,
     k: usize,
 ) -> Result<(), String> {
+    use smartcore::api::SupervisedEstimator;
+    // A file without `inner` reads as an unfitted model (serde fills a missing Option), and
+    // every smartcore accessor below unwraps it: compare with an unfitted one first (the
+    // derived PartialEq looks at `inner` without unwrapping).
+    if *m
+        == SupervisedEstimator::<_, _, smartcore::naive_bayes::gaussian::GaussianNBParameters>::new(
+        )
+    {
+        return Err("model.Nb.model: no fitted model (its `inner` is missing)".into());
+    }
     let rows = m.theta().len();
     let ok = rows > 0
         && rows <= k
