@@ -194,6 +194,9 @@ impl Session {
     /// ([`Report::validate`]) and every classification's probabilities.
     pub fn validate(&self) -> Result<(), String> {
         for (i, e) in self.experiments.iter().enumerate() {
+            e.spec
+                .validate()
+                .map_err(|why| format!("experiments[{i}].spec.{why}"))?;
             if let Some(r) = e.report() {
                 r.validate()
                     .map_err(|why| format!("experiments[{i}].report.{why}"))?;

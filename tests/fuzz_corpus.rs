@@ -45,3 +45,71 @@ fn the_seed_models_and_sessions_are_valid() {
         }
     }
 }
+
+/// Writes the `small-*` seeds (`fuzz/corpus/model/`, `fuzz/corpus/session/`): a model of every
+/// family, with and without per-speaker normalisation and selection, and a session with one
+/// finished k-NN run — from 32 synthetic clips (2 actors × happy/sad), prosody preset, compact
+/// RON (timings differ from run to run). Small valid inputs let the fuzzer reach validation instead of spending its mutations
+/// on a 40 KB file's syntax. Run by hand after a format change:
+/// `cargo test --test fuzz_corpus -- --ignored write_small_seeds`.
+#[test]
+#[ignore = "writes the committed fuzz seeds; run by hand"]
+fn write_small_seeds() {
+    use emoscope::corpus::Emotion;
+    use emoscope::features::extract::{CancelToken, extract_corpus};
+    use emoscope::features::{FeatureConfig, Preset};
+    use emoscope::ml::experiment::ExperimentSpec;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    emoscope::cli::write_synthetic(&dir, 5, &[1, 2], &[Emotion::Happy, Emotion::Sad], None)
+        .unwrap();
+    let corpus = emoscope::corpus::Corpus::open(
+        &emoscope::corpus::CorpusSpec::directory(dir),
+        &emoscope::audio::LoadOptions::default(),
+    )
+    .unwrap();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let cfg = FeatureConfig::preset(Preset::Prosody);
+    let table = extract_corpus(&corpus, &cfg, None, &CancelToken::new(), &|_, _| {}).unwrap();
+    let ds = emoscope::ml::dataset::Dataset::from_table(&table).unwrap();
+    let mut session = emoscope::session::Session {
+        corpus: emoscope::corpus::CorpusSpec::directory("/tmp/sy"),
+        ..Default::default()
+    };
+    for (i, family) in emoscope::ml::grid::FAMILIES.iter().enumerate() {
+        for norm in [false, true] {
+            let small_forest = ["trees=4".to_string(), "depth=4".to_string()];
+            let settings: &[String] = if *family == "rf" { &small_forest } else { &[] };
+            let spec = ExperimentSpec {
+                grid: emoscope::ml::grid::build_grid(family, settings).unwrap(),
+                protocol: emoscope::ml::protocol::Protocol::Loso,
+                speaker_norm: norm,
+                select: if norm { vec![8] } else { Vec::new() },
+                ..Default::default()
+            };
+            let report =
+                emoscope::ml::experiment::run(&ds, &spec, &CancelToken::new(), &|_| {}).unwrap();
+            let m = emoscope::ml::persist::train_final(&ds, &spec, &cfg, &report, &corpus).unwrap();
+            let name = format!("small-{family}{}.ron", if norm { "-norm" } else { "" });
+            // The temporary folder's name would change at every run.
+            let text = ron::to_string(&m)
+                .unwrap()
+                .replace(&tmp.path().display().to_string(), "/tmp/sy");
+            assert!(emoscope::ml::persist::SavedModel::parse(&text, Path::new(&name)).is_ok());
+            std::fs::write(out.join("model").join(name), text).unwrap();
+            if !norm && *family == "knn" {
+                session
+                    .experiments
+                    .push(emoscope::session::ExperimentRecord {
+                        id: i as u32 + 1,
+                        preset: Preset::Prosody,
+                        spec,
+                        outcome: emoscope::session::Outcome::Finished(Box::new(report)),
+                    });
+            }
+        }
+    }
+    let text = ron::to_string(&session).unwrap();
+    assert!(emoscope::session::Session::parse(&text, Path::new("small-knn-run.ron")).is_ok());
+    std::fs::write(out.join("session/small-knn-run.ron"), text).unwrap();
+}

@@ -267,6 +267,44 @@ fn bad_training_input_gets_clear_errors() {
     assert!(err.to_string().contains("not in the data"), "{err}");
     assert!("holdout:".parse::<Protocol>().is_err());
     assert!("actor-kfold:x".parse::<Protocol>().is_err());
+    // Specs no parser makes but a session file can hold: refused before the run starts
+    // (selection 0 and stratified k-fold 0 or past the clips used to panic inside it).
+    let refused = |s: ExperimentSpec, says: &str| {
+        let err = run(&ds, &s, &CancelToken::new(), &|_| {}).unwrap_err();
+        assert!(err.to_string().contains(says), "{says}: {err}");
+    };
+    let base = spec(knn1(), Protocol::Loso);
+    refused(
+        ExperimentSpec {
+            select: vec![0],
+            ..base.clone()
+        },
+        "select: 0 features",
+    );
+    for k in [0, usize::MAX] {
+        refused(
+            spec(knn1(), Protocol::StratifiedKFold { k, seed: 0 }),
+            &format!("kfold:{k}"),
+        );
+    }
+    refused(
+        ExperimentSpec {
+            smote_k: Some(0),
+            ..base.clone()
+        },
+        "smote_k: 0",
+    );
+    refused(
+        spec(
+            vec![ModelSpec::Knn {
+                k: 0,
+                weights: Weights::Uniform,
+                metric: Metric::Euclidean,
+            }],
+            Protocol::Loso,
+        ),
+        "grid[0]: knn k=0",
+    );
 }
 
 #[test]

@@ -227,10 +227,31 @@ fn edited_sessions_are_refused_by_field() {
         &good[..first],
         &good[first + rows.to_string().len()..]
     );
+    // The spec a re-run (R) would start from: values that panicked inside the run (select 0,
+    // stratified k-fold 0) or ran as a silently different model (k-NN k 0).
+    let spec_edit = |from: &str, to: &str| edited(&good, from, to);
     for (name, t, field) in [
         ("n9", at_pooled("n: 9,"), "pooled"),
         ("n_huge", at_pooled("n: 1000000000,"), "pooled"),
         ("row", row_edit, "test_rows"),
+        (
+            "select0",
+            spec_edit("select: []", "select: [0]"),
+            "experiments[0].spec.select",
+        ),
+        (
+            "kfold0",
+            spec_edit(
+                "protocol: loso,",
+                "protocol: r#stratified-k-fold(k: 0, seed: 0),",
+            ),
+            "experiments[0].spec.protocol",
+        ),
+        (
+            "svm_c",
+            spec_edit("c: 0.1,", "c: -0.1,"),
+            "experiments[0].spec.grid[0]: svm c=-",
+        ),
     ] {
         let q = tmp.path().join(format!("{name}.ron"));
         std::fs::write(&q, &t).unwrap();

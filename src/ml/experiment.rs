@@ -47,6 +47,31 @@ pub struct ExperimentSpec {
     pub test_corpus: Option<crate::corpus::CorpusSpec>,
 }
 
+impl ExperimentSpec {
+    /// What a spec read back from a session could hold that the shells' parsers refuse:
+    /// each model's hyperparameters ([`super::grid::check_spec`]), the protocol's own
+    /// bounds, and selection sizes, SMOTE's k and the enrolment size of at least 1. Names
+    /// the field.
+    pub fn validate(&self) -> Result<(), String> {
+        for (i, m) in self.grid.iter().enumerate() {
+            super::grid::check_spec(m).map_err(|e| format!("grid[{i}]: {e}"))?;
+        }
+        self.protocol
+            .check()
+            .map_err(|e| format!("protocol: {e}"))?;
+        if self.select.contains(&0) {
+            return Err("select: 0 features kept (at least 1)".into());
+        }
+        if self.smote_k == Some(0) {
+            return Err("smote_k: 0 neighbours (at least 1)".into());
+        }
+        if self.enrol == Some(0) {
+            return Err("enrol: 0 clips (at least 1)".into());
+        }
+        Ok(())
+    }
+}
+
 impl Default for ExperimentSpec {
     /// The default experiment of both shells: the RBF SVM searched over C = 0.1, 1, 10
     /// ([`super::grid::suggested_grid`]) on actor 5-fold, no SMOTE, no normalisation, no
@@ -187,6 +212,7 @@ fn run_inner(
     if spec.grid.is_empty() {
         return Err(ExperimentError::EmptyGrid);
     }
+    spec.validate().map_err(ExperimentError::Invalid)?;
     let folds = spec.protocol.clone().with_seed(spec.seed).folds(ds)?;
     for (i, f) in folds.iter().enumerate() {
         if f.train.is_empty() {

@@ -233,7 +233,46 @@ pub fn build_grid(family: &str, settings: &[String]) -> Result<Vec<ModelSpec>, S
         }
         grid = next;
     }
+    for spec in &grid {
+        check_spec(spec)?;
+    }
     Ok(grid)
+}
+
+/// The bounds every model's hyperparameters must hold — checked on grids typed in (a
+/// `k=0` used to run as a silently different model) and on specs read back from a
+/// session: SVM C and a gamma value finite and positive; k-NN k, forest trees, depth and
+/// features at least 1, split at least 2; logistic regression's penalty finite, not
+/// negative; an ensemble's members present and valid. Names the family and the setting.
+pub fn check_spec(spec: &ModelSpec) -> Result<(), String> {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    let why = match spec {
+        ModelSpec::Svm { c, .. } if !positive(*c) => format!("svm c={c}: must be positive"),
+        ModelSpec::Svm {
+            gamma: Gamma::Value(g),
+            ..
+        } if !positive(*g) => format!("svm gamma={g}: must be positive"),
+        ModelSpec::Knn { k: 0, .. } => "knn k=0: at least 1 neighbour".into(),
+        ModelSpec::RandomForest { trees: 0, .. } => "rf trees=0: at least 1 tree".into(),
+        ModelSpec::RandomForest {
+            max_depth: Some(0), ..
+        } => "rf depth=0: at least 1 (or none)".into(),
+        ModelSpec::RandomForest {
+            min_samples_split: s @ 0..=1,
+            ..
+        } => format!("rf split={s}: at least 2 clips to split a node"),
+        ModelSpec::RandomForest {
+            max_features: MaxFeatures::Count(0),
+            ..
+        } => "rf features=0: at least 1 feature per split".into(),
+        ModelSpec::LogisticRegression { alpha } if !(alpha.is_finite() && *alpha >= 0.0) => {
+            format!("logreg alpha={alpha}: must be finite and not negative")
+        }
+        ModelSpec::Ensemble { members } if members.is_empty() => "ensemble: no members".into(),
+        ModelSpec::Ensemble { members } => return members.iter().try_for_each(check_spec),
+        _ => return Ok(()),
+    };
+    Err(why)
 }
 
 /// Splits the experiment-level `select=K1,K2` setting from the model settings: returns the
@@ -298,6 +337,22 @@ mod tests {
                 .contains("does not apply")
         );
         assert!(build_grid("tree", &[]).is_err());
+        // Settings the models cannot take are refused, naming them.
+        for (family, setting, says) in [
+            ("knn", "k=0", "knn k=0"),
+            ("rf", "trees=0", "rf trees=0"),
+            ("rf", "split=1", "rf split=1"),
+            ("rf", "depth=0", "rf depth=0"),
+            ("rf", "features=0", "rf features=0"),
+            ("svm", "c=-1", "svm c=-1"),
+            ("svm", "c=nan", "svm c=NaN"),
+            ("svm", "gamma=0", "svm gamma=0"),
+            ("logreg", "alpha=-1", "logreg alpha=-1"),
+        ] {
+            let e = build_grid(family, &[setting.into()]).unwrap_err();
+            assert!(e.contains(says), "{setting}: {e}");
+        }
+        assert!(check_spec(&ModelSpec::Ensemble { members: vec![] }).is_err());
         let rf = build_grid("rf", &["depth=none,10".into()]).unwrap();
         assert_eq!(rf.len(), 2);
     }

@@ -56,6 +56,8 @@ pub enum ProtocolError {
     EmptyFold(usize, Vec<u16>),
     #[error("bad protocol '{0}': {1}")]
     Parse(String, String),
+    #[error("{0}: {1}")]
+    Parameter(String, String),
     #[error(
         "cross-corpus evaluation needs clips of {0} to test on and of another corpus to train on"
     )]
@@ -63,6 +65,22 @@ pub enum ProtocolError {
 }
 
 impl Protocol {
+    /// Bounds the data does not decide (checked for specs read back from a session; the
+    /// parser refuses the same): stratified k-fold k at least 2, a random split's test
+    /// fraction strictly between 0 and 1.
+    pub fn check(&self) -> Result<(), ProtocolError> {
+        let why = match self {
+            Protocol::StratifiedKFold { k, .. } if *k < 2 => "at least 2 folds",
+            Protocol::Random { test_fraction, .. }
+                if !(*test_fraction > 0.0 && *test_fraction < 1.0) =>
+            {
+                "the test fraction must be between 0 and 1"
+            }
+            _ => return Ok(()),
+        };
+        Err(ProtocolError::Parameter(self.to_string(), why.into()))
+    }
+
     /// Whether no speaker appears on both sides of a split.
     pub fn speaker_independent(&self) -> bool {
         !matches!(
@@ -121,26 +139,20 @@ impl Protocol {
                 }
                 Ok(vec![Fold { train, test }])
             }
-            Protocol::Folds { test_actors } => {
-                let mut folds = Vec::new();
-                for (f, set) in test_actors.iter().enumerate() {
-                    let (test, train): (Vec<usize>, Vec<usize>) =
-                        (0..n).partition(|&i| set.contains(&ds.actor(i).local()));
-                    if test.is_empty() {
-                        return Err(ProtocolError::EmptyFold(f + 1, set.clone()));
-                    }
-                    if train.is_empty() {
-                        return Err(ProtocolError::NoTrainActors);
-                    }
-                    folds.push(Fold { train, test });
-                }
-                Ok(folds)
-            }
+            Protocol::Folds { test_actors } => explicit_folds(ds, test_actors),
             Protocol::Random {
                 test_fraction,
                 seed,
             } => Ok(vec![stratified_split(ds, *test_fraction, *seed)]),
-            Protocol::StratifiedKFold { k, seed } => Ok(stratified_folds(ds, *k, *seed)),
+            Protocol::StratifiedKFold { k, seed } => {
+                if *k > n {
+                    return Err(ProtocolError::Parameter(
+                        self.to_string(),
+                        format!("more folds than the {n} clips"),
+                    ));
+                }
+                Ok(stratified_folds(ds, *k, *seed))
+            }
             Protocol::CrossCorpus { test: corpus } => {
                 let (test, train): (Vec<usize>, Vec<usize>) =
                     (0..n).partition(|&i| ds.ids[i].format() == *corpus);
@@ -151,6 +163,23 @@ impl Protocol {
             }
         }
     }
+}
+
+/// One fold per set of test actors, trained on everyone else.
+fn explicit_folds(ds: &Dataset, test_actors: &[Vec<u16>]) -> Result<Vec<Fold>, ProtocolError> {
+    let mut folds = Vec::new();
+    for (f, set) in test_actors.iter().enumerate() {
+        let (test, train): (Vec<usize>, Vec<usize>) =
+            (0..ds.len()).partition(|&i| set.contains(&ds.actor(i).local()));
+        if test.is_empty() {
+            return Err(ProtocolError::EmptyFold(f + 1, set.clone()));
+        }
+        if train.is_empty() {
+            return Err(ProtocolError::NoTrainActors);
+        }
+        folds.push(Fold { train, test });
+    }
+    Ok(folds)
 }
 
 /// Speaker numbers written as `1,2,5-8` (1-99, or CREMA-D's 1001-1091).
