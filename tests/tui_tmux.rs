@@ -451,6 +451,45 @@ fn two_windows_never_share_an_autosave_and_a_failed_save_is_not_silent() {
     let _ = std::fs::remove_file(rescued);
 }
 
+/// Starts the binary in tmux session `name`, in `dir`, its pid written to `dir/pid`; when it
+/// ends, the shell prints `EXIT=` (its status) and `MODE=` (whether the terminal is back in
+/// canonical mode).
+fn start_watched(name: &str, dir: &Path) {
+    let cmd = format!(
+        "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache sh -c 'echo $$ > pid; exec {}'; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-*icanon'); sleep 30",
+        dir.display(),
+        dir.display(),
+        env!("CARGO_BIN_EXE_emoscope")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "120",
+        "-y",
+        "36",
+        &cmd,
+    ]);
+}
+
+/// Sends `signal` (`ABRT`, `TERM` …) to the binary [`start_watched`] started in `dir`, once it
+/// shows its corpus; returns the screen after it ended (`MODE=` comes after `EXIT=`: waiting
+/// for it sees both).
+fn signal_watched(name: &str, dir: &Path, signal: &str) -> String {
+    wait_for(name, "1440 clips");
+    let pid = std::fs::read_to_string(dir.join("pid")).unwrap();
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), pid.trim()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let s = wait_for(name, "MODE=");
+    tmux(&["kill-session", "-t", name]);
+    s
+}
+
 /// An abort runs no panic hook and no destructor: the SIGABRT handler still leaves the
 /// alternate screen and puts the terminal settings back.
 #[test]
@@ -461,27 +500,8 @@ fn an_abort_restores_the_terminal() {
     }
     let dir = tempfile::tempdir().unwrap();
     let name = format!("emoscope-e2e-abort-{}", std::process::id());
-    let cmd = format!(
-        "cd {} && (sleep 3; kill -ABRT $(cat pid)) & cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache sh -c 'echo $$ > pid; exec {}'; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-*icanon'); sleep 30",
-        dir.path().display(),
-        dir.path().display(),
-        dir.path().display(),
-        env!("CARGO_BIN_EXE_emoscope")
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "120",
-        "-y",
-        "36",
-        &cmd,
-    ]);
-    // MODE= comes after EXIT=: waiting for it sees both (waiting for EXIT= raced the stty).
-    let s = wait_for(&name, "MODE=");
-    tmux(&["kill-session", "-t", &name]);
+    start_watched(&name, dir.path());
+    let s = signal_watched(&name, dir.path(), "ABRT");
     assert!(s.contains("EXIT=134"), "{s}");
     assert!(s.contains("the terminal was restored"), "{s}");
     assert!(s.contains("MODE=icanon"), "canonical mode is back: {s}");
@@ -498,32 +518,8 @@ fn a_kill_or_hangup_saves_the_session_and_restores_the_terminal() {
     for signal in ["TERM", "HUP"] {
         let dir = tempfile::tempdir().unwrap();
         let name = format!("emoscope-e2e-{signal}-{}", std::process::id());
-        let cmd = format!(
-            "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache sh -c 'echo $$ > pid; exec {}'; echo EXIT=$?; echo MODE=$(stty -a | grep -o -- '-*icanon'); sleep 30",
-            dir.path().display(),
-            dir.path().display(),
-            env!("CARGO_BIN_EXE_emoscope")
-        );
-        tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "120",
-            "-y",
-            "36",
-            &cmd,
-        ]);
-        wait_for(&name, "1440 clips");
-        let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
-        let killed = Command::new("kill")
-            .args([&format!("-{signal}"), pid.trim()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let s = wait_for(&name, "MODE=");
-        tmux(&["kill-session", "-t", &name]);
+        start_watched(&name, dir.path());
+        let s = signal_watched(&name, dir.path(), signal);
         assert!(s.contains("EXIT=1"), "{signal}: {s}");
         assert!(
             s.contains(&format!("stopped by SIG{signal}; the session was saved to")),
