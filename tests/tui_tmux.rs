@@ -30,13 +30,8 @@ fn wait_for(name: &str, text: &str) -> String {
     }
 }
 
-fn start(name: &str, dir: &Path, args: &str) {
-    let cmd = format!(
-        "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache {} {args}; sleep 30",
-        dir.display(),
-        dir.display(),
-        env!("CARGO_BIN_EXE_emoscope")
-    );
+/// A detached 120×36 tmux session running `cmd`.
+fn new_session(name: &str, cmd: &str) {
     tmux(&[
         "new-session",
         "-d",
@@ -46,8 +41,18 @@ fn start(name: &str, dir: &Path, args: &str) {
         "120",
         "-y",
         "36",
-        &cmd,
+        cmd,
     ]);
+}
+
+fn start(name: &str, dir: &Path, args: &str) {
+    let cmd = format!(
+        "cd {} && TERM=xterm-256color EMOSCOPE_CACHE={}/cache {} {args}; sleep 30",
+        dir.display(),
+        dir.display(),
+        env!("CARGO_BIN_EXE_emoscope")
+    );
+    new_session(name, &cmd);
 }
 
 fn keys(name: &str, keys: &[&str]) {
@@ -461,17 +466,7 @@ fn start_watched(name: &str, dir: &Path) {
         dir.display(),
         env!("CARGO_BIN_EXE_emoscope")
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        name,
-        "-x",
-        "120",
-        "-y",
-        "36",
-        &cmd,
-    ]);
+    new_session(name, &cmd);
 }
 
 /// Sends `signal` (`ABRT`, `TERM` …) to the binary [`start_watched`] started in `dir`, once it
