@@ -118,6 +118,14 @@ fn corpus_pane() {
     app.update(Action::Home);
     assert!(!render(&app, ColorMode::Mono, 80, 24).contains("from #"));
     assert_eq!(app.corpus.actor, actor);
+    // The wheel over them scrolls them one at a time; over the grid it still moves there.
+    use emoscope::tui::hits::{Surface, Target};
+    app.update(Action::Scrolled(Target::Over(Surface::Problems), true));
+    assert!(render(&app, ColorMode::Mono, 80, 24).contains("from #2"));
+    app.update(Action::Scrolled(Target::Over(Surface::Problems), false));
+    assert!(!render(&app, ColorMode::Mono, 80, 24).contains("from #"));
+    app.update(Action::Scrolled(Target::Over(Surface::Grid), true));
+    assert_eq!(app.corpus.actor, actor + 1);
 }
 
 /// Another corpus's layout: its speakers (CREMA-D's 91 actors scroll) × its own emotions, its

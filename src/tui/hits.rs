@@ -13,6 +13,8 @@ pub enum Surface {
     Grid,
     /// Corpus: the clips of the selected cell.
     Clips,
+    /// Corpus: the scan's problems.
+    Problems,
     /// Inspect: the feature view.
     Features,
     /// Train: the form, the runs, the clips behind a confusion cell.

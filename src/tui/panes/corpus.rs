@@ -233,6 +233,14 @@ impl CorpusPane {
                 .min(last(n));
             }
             (_, Action::Clicked(t)) => return self.click(t, shared),
+            (_, Action::Scrolled(Target::Over(Surface::Problems), down)) => {
+                let n = shared.corpus.as_ref().map_or(0, |c| c.problems.len());
+                self.problems_offset = if down {
+                    (self.problems_offset + 1).min(last(n))
+                } else {
+                    self.problems_offset.saturating_sub(1)
+                };
+            }
             (_, Action::Scrolled(t, down)) => {
                 let clips = matches!(
                     t,

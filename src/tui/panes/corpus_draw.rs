@@ -43,6 +43,7 @@ pub fn draw(
     let parts = regions(area);
     draw_grid(f, parts[0], pane, searching, corpus, theme, hits);
     if pane.show_problems {
+        hits.add(parts[1], Target::Over(Surface::Problems));
         draw_problems(f, parts[1], corpus, pane.problems_offset, theme);
     } else {
         draw_clips(f, parts[1], pane, corpus, theme, hits);
