@@ -287,6 +287,17 @@ fn bad_training_input_gets_clear_errors() {
             &format!("kfold:{k}"),
         );
     }
+    // A test fraction that rounds to no clip used to score UAR 0 on nothing.
+    refused(
+        spec(
+            knn1(),
+            Protocol::Random {
+                test_fraction: 1e-6,
+                seed: 0,
+            },
+        ),
+        "fold 1 has no test rows",
+    );
     refused(
         ExperimentSpec {
             smote_k: Some(0),

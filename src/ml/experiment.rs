@@ -179,6 +179,8 @@ pub enum ExperimentError {
     EmptyGrid,
     #[error("fold {0} has no training rows")]
     EmptyTrain(usize),
+    #[error("fold {0} has no test rows (too few clips for the protocol's folds or test fraction)")]
+    EmptyTest(usize),
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]
@@ -216,7 +218,10 @@ fn run_inner(
     let folds = spec.protocol.clone().with_seed(spec.seed).folds(ds)?;
     for (i, f) in folds.iter().enumerate() {
         if f.train.is_empty() {
-            return Err(ExperimentError::EmptyTrain(i));
+            return Err(ExperimentError::EmptyTrain(i + 1));
+        }
+        if f.test.is_empty() {
+            return Err(ExperimentError::EmptyTest(i + 1));
         }
     }
     let (x_train, x_enrolled) = normalised(ds, spec);
