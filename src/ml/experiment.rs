@@ -203,14 +203,9 @@ pub fn run(
     result
 }
 
-fn run_inner(
-    ds: &Dataset,
-    spec: &ExperimentSpec,
-    cancel: &CancelToken,
-    events: &(dyn Fn(JobEvent) + Sync),
-) -> Result<Report, ExperimentError> {
-    libsvm_rs::set_quiet(true);
-    let start = Instant::now();
+/// The spec checked ([`ExperimentSpec::validate`]) and its folds, each with training and
+/// test rows (numbered from 1 in the errors).
+fn checked_folds(ds: &Dataset, spec: &ExperimentSpec) -> Result<Vec<Fold>, ExperimentError> {
     if spec.grid.is_empty() {
         return Err(ExperimentError::EmptyGrid);
     }
@@ -224,6 +219,18 @@ fn run_inner(
             return Err(ExperimentError::EmptyTest(i + 1));
         }
     }
+    Ok(folds)
+}
+
+fn run_inner(
+    ds: &Dataset,
+    spec: &ExperimentSpec,
+    cancel: &CancelToken,
+    events: &(dyn Fn(JobEvent) + Sync),
+) -> Result<Report, ExperimentError> {
+    libsvm_rs::set_quiet(true);
+    let start = Instant::now();
+    let folds = checked_folds(ds, spec)?;
     let (x_train, x_enrolled) = normalised(ds, spec);
     let m = Matrices {
         train: &x_train,

@@ -223,23 +223,11 @@ impl CorpusPane {
             (_, Action::PageUp | Action::PageDown | Action::Home | Action::End)
                 if self.show_problems =>
             {
-                let n = shared.corpus.as_ref().map_or(0, |c| c.problems.len());
-                self.problems_offset = match action {
-                    Action::PageUp => self.problems_offset.saturating_sub(PROBLEMS_PAGE),
-                    Action::PageDown => self.problems_offset + PROBLEMS_PAGE,
-                    Action::Home => 0,
-                    _ => n,
-                }
-                .min(last(n));
+                self.scroll_problems(action, shared)
             }
             (_, Action::Clicked(t)) => return self.click(t, shared),
-            (_, Action::Scrolled(Target::Over(Surface::Problems), down)) => {
-                let n = shared.corpus.as_ref().map_or(0, |c| c.problems.len());
-                self.problems_offset = if down {
-                    (self.problems_offset + 1).min(last(n))
-                } else {
-                    self.problems_offset.saturating_sub(1)
-                };
+            (_, Action::Scrolled(Target::Over(Surface::Problems), _)) => {
+                self.scroll_problems(action, shared)
             }
             (_, Action::Scrolled(t, down)) => {
                 let clips = matches!(
@@ -284,6 +272,25 @@ impl CorpusPane {
             self.clip_index = 0;
         }
         fx
+    }
+
+    /// Scrolls the problems overlay: PgUp/PgDn by [`PROBLEMS_PAGE`], Home/End, the wheel by one.
+    fn scroll_problems(&mut self, action: Action, shared: &Shared) {
+        let last = shared
+            .corpus
+            .as_ref()
+            .map_or(0, |c| c.problems.len())
+            .saturating_sub(1);
+        let at = self.problems_offset;
+        self.problems_offset = match action {
+            Action::PageUp => at.saturating_sub(PROBLEMS_PAGE),
+            Action::PageDown => at + PROBLEMS_PAGE,
+            Action::Home => 0,
+            Action::Scrolled(_, true) => at + 1,
+            Action::Scrolled(_, false) => at.saturating_sub(1),
+            _ => last,
+        }
+        .min(last);
     }
 
     fn click(&mut self, target: Target, shared: &Shared) -> Vec<Effect> {
