@@ -69,16 +69,23 @@ impl Protocol {
     /// parser refuses the same): stratified k-fold k at least 2, a random split's test
     /// fraction strictly between 0 and 1.
     pub fn check(&self) -> Result<(), ProtocolError> {
-        let why = match self {
-            Protocol::StratifiedKFold { k, .. } if *k < 2 => "at least 2 folds",
+        match self.out_of_bounds() {
+            Some(why) => Err(ProtocolError::Parameter(self.to_string(), why.into())),
+            None => Ok(()),
+        }
+    }
+
+    /// Which bound of [`Protocol::check`] is broken, if one is (the parser says the same).
+    fn out_of_bounds(&self) -> Option<&'static str> {
+        match self {
+            Protocol::StratifiedKFold { k, .. } if *k < 2 => Some("at least 2 folds"),
             Protocol::Random { test_fraction, .. }
                 if !(*test_fraction > 0.0 && *test_fraction < 1.0) =>
             {
-                "the test fraction must be between 0 and 1"
+                Some("the test fraction must be between 0 and 1")
             }
-            _ => return Ok(()),
-        };
-        Err(ProtocolError::Parameter(self.to_string(), why.into()))
+            _ => None,
+        }
     }
 
     /// Whether no speaker appears on both sides of a split.
@@ -296,7 +303,7 @@ impl FromStr for Protocol {
                 .map_err(|_| bad("expected a whole number"))
         };
         let actor_list = |list: &str| speaker_list(list).map_err(|why| bad(&why));
-        match kind {
+        let protocol = match kind {
             "loso" => Ok(Protocol::Loso),
             "cross-corpus" => Ok(Protocol::CrossCorpus {
                 test: arg.parse().map_err(|e: String| bad(&e))?,
@@ -331,9 +338,6 @@ impl FromStr for Protocol {
                 } else {
                     arg.parse().map_err(|_| bad("expected a fraction"))?
                 };
-                if !(0.0 < f && f < 1.0) {
-                    return Err(bad("the test fraction must be between 0 and 1"));
-                }
                 Ok(Protocol::Random {
                     test_fraction: f,
                     seed: 0,
@@ -351,6 +355,10 @@ impl FromStr for Protocol {
             _ => Err(bad(
                 "expected actor-kfold:K, loso, random:F, kfold:K, holdout:A-B or folds:A,B/C,D",
             )),
+        }?;
+        match protocol.out_of_bounds() {
+            Some(why) => Err(bad(why)),
+            None => Ok(protocol),
         }
     }
 }
