@@ -6,6 +6,8 @@ use std::path::Path;
 
 use crate::audio::LoadOptions;
 
+pub mod edits;
+
 /// The WAV decoder: a clip whose samples are all finite, or an error.
 pub fn wav(data: &[u8]) {
     let opts = LoadOptions {
@@ -36,6 +38,78 @@ pub fn model(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
         let _ = crate::ml::persist::SavedModel::parse(s, Path::new("fuzz.ron"));
     }
+}
+
+/// The seeds a structure-aware target edits: every `.ron` file in `dir`
+/// (`fuzz/corpus/model`, `fuzz/corpus/session`), in name order, so an input means the same
+/// edits of the same file in the fuzzer and in the replay test. Unreadable files are skipped.
+pub fn ron_seeds(dir: &Path) -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// Structure-aware: a seed model (`seeds[data[0] % len]`) edited by the rest of `data`
+/// ([`edits::edited`]: hostile values, copies, deletions at field level), then loaded. A
+/// model that loads must classify two short clips (as one speaker's, so a normalised model
+/// runs too) into one of its classes, with a finite probability in [0, 1] for each class.
+pub fn model_fields(seeds: &[String], data: &[u8]) {
+    let (Some((&first, rest)), false) = (data.split_first(), seeds.is_empty()) else {
+        return;
+    };
+    let text = edits::edited(&seeds[usize::from(first) % seeds.len()], rest);
+    let Ok(m) = crate::ml::persist::SavedModel::parse(&text, Path::new("fuzz.ron")) else {
+        return;
+    };
+    let clips = [two_tone_clip(220.0), two_tone_clip(330.0)];
+    let sameness = crate::ml::persist::SpeakerNorm::SameSpeaker;
+    if let Ok(pred) = m.classify(&clips, sameness) {
+        for (emotion, p) in pred {
+            assert!(m.classes.contains(&emotion), "{emotion:?} is not a class");
+            assert_eq!(p.len(), m.classes.len(), "one probability per class");
+            assert!(p.iter().all(|v| (0.0..=1.0 + 1e-9).contains(v)), "{p:?}");
+        }
+    }
+}
+
+/// A quarter-second, 16 kHz clip: a tone and its fifth, with a little noise-like ripple.
+fn two_tone_clip(f0: f32) -> crate::audio::Audio {
+    let rate = 16_000u32;
+    let samples = (0..rate / 4)
+        .map(|i| {
+            let t = i as f32 / rate as f32;
+            let tau = std::f32::consts::TAU;
+            0.4 * (tau * f0 * t).sin()
+                + 0.2 * (tau * 1.5 * f0 * t).sin()
+                + 0.01 * ((i * 7919 % 101) as f32 / 50.0 - 1.0)
+        })
+        .collect();
+    crate::audio::Audio {
+        samples,
+        sample_rate: rate,
+        source_rate: rate,
+        source_channels: 1,
+        encoding: crate::audio::SampleEncoding::Synthetic,
+    }
+}
+
+/// Structure-aware: a seed session edited as in [`model_fields`], then loaded, restored into
+/// the TUI and drawn ([`session_tui`]).
+pub fn session_fields(seeds: &[String], data: &[u8]) {
+    let (Some((&first, rest)), false) = (data.split_first(), seeds.is_empty()) else {
+        return;
+    };
+    let text = edits::edited(&seeds[usize::from(first) % seeds.len()], rest);
+    session_tui(text.as_bytes());
 }
 
 /// The session loader after reading: RON parse, then validation.

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-fn replay(target: &str, body: fn(&[u8])) -> usize {
+fn replay(target: &str, body: impl Fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/corpus")
         .join(target);
@@ -25,6 +25,56 @@ fn the_seed_corpus_replays_without_a_panic() {
     assert!(replay("model", emoscope::fuzzing::model) >= 2);
     assert!(replay("session", emoscope::fuzzing::session) >= 2);
     assert!(replay("session", emoscope::fuzzing::session_tui) >= 2);
+    let models = seeds("model");
+    assert!(
+        replay("model_fields", |d| emoscope::fuzzing::model_fields(
+            &models, d
+        )) >= 16
+    );
+    let sessions = seeds("session");
+    assert!(
+        replay("session_fields", |d| emoscope::fuzzing::session_fields(
+            &sessions, d
+        )) >= 3
+    );
+}
+
+fn seeds(target: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let s = emoscope::fuzzing::ron_seeds(&dir);
+    assert!(s.len() >= 3, "{} has {} seeds", dir.display(), s.len());
+    s
+}
+
+proptest::proptest! {
+    // A fixed seed: the same cases every run; PROPTEST_CASES raises the count by hand.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(1_188_976),
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// The structure-aware model target in small: any few edits of any seed model either
+    /// are refused on load or give a model that classifies into its classes.
+    #[test]
+    fn edited_models_load_or_are_refused_and_classify_sanely(
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..26)
+    ) {
+        static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        emoscope::fuzzing::model_fields(SEEDS.get_or_init(|| seeds("model")), &data);
+    }
+
+    /// The same for sessions, each that loads restored into the TUI and drawn.
+    #[test]
+    fn edited_sessions_load_or_are_refused_and_draw(
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..26)
+    ) {
+        static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        emoscope::fuzzing::session_fields(SEEDS.get_or_init(|| seeds("session")), &data);
+    }
 }
 
 #[test]

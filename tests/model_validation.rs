@@ -154,6 +154,47 @@ fn edited_models_are_refused_by_field() {
         let e = load_err(d, name, &t);
         assert!(e.contains(field), "{name}: {e}");
     }
+    // A probability out of range, in a forest's leaf and in the priors (found by the
+    // structure-aware `model_fields` fuzz target: "[32.0, 1.0]" loaded and classified with a
+    // probability of 1.06).
+    for (text, name, marker, field) in [
+        (
+            &rf,
+            "rf_leaf_32",
+            "proba: [",
+            "model.Forest.trees[0].nodes[",
+        ),
+        (
+            &major,
+            "major_prior_5",
+            "priors: [",
+            "model.Majority.priors",
+        ),
+    ] {
+        let e = load_err(d, name, &first_number_after(text, marker, "32.0"));
+        assert!(e.contains(field) && e.contains("sum to 1"), "{name}: {e}");
+    }
+    // A scale too small to divide by (1e-320 turned features into infinities, and the
+    // answer came from NaN probabilities; found by `model_fields`).
+    let e = load_err(
+        d,
+        "tiny_scale",
+        &first_number_after(&knn, "scale: [", "1e-320"),
+    );
+    assert!(e.contains("scaler") && e.contains("1e-12"), "{e}");
+    // A selection from 2^32 input features: loaded, then classify asked for 64 GiB and
+    // aborted (found by `model_fields`).
+    let knn_sel = include_str!("../fuzz/corpus/model/small-knn-norm.ron");
+    let huge = first_number_after(knn_sel, "n_input:", "4294967296");
+    let e = load_err(d, "sel_n_input", &huge);
+    assert!(e.contains("selection.n_input"), "{e}");
+    // An SVM class label past the classes: every clip came out "neutral", a class the model
+    // does not have (found by `model_fields`).
+    let svm = include_str!("../fuzz/corpus/model/small-svm.ron");
+    let at = svm.find("label:[0,1]").unwrap();
+    let bad = format!("{}label:[0,2]{}", &svm[..at], &svm[at + 11..]);
+    let e = load_err(d, "svm_label", &bad);
+    assert!(e.contains("model.Svm.model.label"), "{e}");
     // A logistic-regression weight deleted (one line of the weights list).
     let w = logreg.find("weights: [").unwrap();
     let line_start = w + logreg[w..].find('\n').unwrap() + 1;
@@ -234,6 +275,22 @@ fn edited_sessions_are_refused_by_field() {
         ("n9", at_pooled("n: 9,"), "pooled"),
         ("n_huge", at_pooled("n: 1000000000,"), "pooled"),
         ("row", row_edit, "test_rows"),
+        // A count of 2^64−1 overflowed the totals when drawn (found by `session_fields`); a
+        // pooled count that is not the folds' sum drew a matrix no run produced.
+        (
+            "count_max",
+            first_number_after(&good, "counts: [", "18446744073709551615"),
+            "folds[0].confusion",
+        ),
+        (
+            "pooled_count",
+            format!(
+                "{}{}",
+                &good[..pooled],
+                first_number_after(&good[pooled..], "counts: [", "1000")
+            ),
+            "pooled: its counts",
+        ),
         (
             "select0",
             spec_edit("select: []", "select: [0]"),
@@ -262,4 +319,14 @@ fn edited_sessions_are_refused_by_field() {
         );
         assert_eq!(std::fs::read_to_string(&q).unwrap(), t, "left untouched");
     }
+}
+
+/// `text` with the first number after `marker` replaced by `with`.
+fn first_number_after(text: &str, marker: &str, with: &str) -> String {
+    let at = text.find(marker).unwrap() + marker.len();
+    let start = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let len = text[start..]
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-'))
+        .unwrap();
+    format!("{}{with}{}", &text[..start], &text[start + len..])
 }

@@ -19,6 +19,9 @@ use crate::corpus::{Corpus, Emotion};
 use crate::features::{FeatureConfig, summarise};
 use crate::util::derive_seed;
 
+mod check;
+use check::{MAX_FEATURES, check_model, finite};
+
 /// Where a per-speaker-normalised model gets the speaker's statistics.
 #[derive(Debug, Clone, Copy)]
 pub enum SpeakerNorm<'a> {
@@ -102,6 +105,11 @@ pub enum PersistError {
     Audio(#[from] crate::audio::AudioError),
     #[error("the clip's features have {got} values, the model expects {want}")]
     Dimension { got: usize, want: usize },
+    #[error(
+        "the model gave no valid probability for this clip: its file holds numbers out of \
+         range (a scaler or classifier value too large or too small)"
+    )]
+    OutOfRange,
 }
 
 /// The (selection, model) pair the final model is fitted with: [`Report::most_chosen`], or
@@ -187,211 +195,6 @@ pub fn train_final(
     })
 }
 
-/// Whether every value is a finite number.
-fn finite(x: &[f64]) -> bool {
-    x.iter().all(|v| v.is_finite())
-}
-
-/// A k-NN model's stored training set against `d` features and `k` classes.
-fn check_knn(
-    neighbours: usize,
-    x: &[f64],
-    y: &[usize],
-    dk: usize,
-    d: usize,
-    k: usize,
-) -> Result<(), String> {
-    if dk != d {
-        return Err(format!("model.Knn.d: {dk}, the scaler has {d} features"));
-    }
-    if y.is_empty() || x.len() != y.len() * d {
-        return Err(format!(
-            "model.Knn: {} training values for {} rows × {d} features",
-            x.len(),
-            y.len()
-        ));
-    }
-    if let Some(c) = y.iter().find(|&&c| c >= k) {
-        return Err(format!("model.Knn.y: class {c} of {k}"));
-    }
-    if neighbours == 0 || neighbours > y.len() {
-        return Err(format!(
-            "model.Knn.spec: k = {neighbours} (1 to {})",
-            y.len()
-        ));
-    }
-    if !finite(x) {
-        return Err("model.Knn.x: training values must be finite numbers".into());
-    }
-    Ok(())
-}
-
-/// Every node of every tree: features in range, thresholds finite, children after their
-/// parent (so prediction cannot loop), leaves a finite value per class.
-fn check_forest(f: &super::forest::Forest, d: usize, k: usize) -> Result<(), String> {
-    if f.trees.is_empty() {
-        return Err("model.Forest.trees: none".into());
-    }
-    for (t, tree) in f.trees.iter().enumerate() {
-        let n = tree.nodes.len();
-        if n == 0 {
-            return Err(format!("model.Forest.trees[{t}]: no nodes"));
-        }
-        for (i, node) in tree.nodes.iter().enumerate() {
-            let at = format!("model.Forest.trees[{t}].nodes[{i}]");
-            match node {
-                super::forest::Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                } => {
-                    if *feature as usize >= d {
-                        return Err(format!("{at}.feature: {feature} of {d}"));
-                    }
-                    if !threshold.is_finite() {
-                        return Err(format!("{at}.threshold: not a finite number"));
-                    }
-                    for c in [left, right] {
-                        if (*c as usize) <= i || *c as usize >= n {
-                            return Err(format!(
-                                "{at}: child {c} must come after it, within {n} nodes"
-                            ));
-                        }
-                    }
-                }
-                super::forest::Node::Leaf { proba } => {
-                    if proba.len() != k || !proba.iter().all(|p| p.is_finite()) {
-                        return Err(format!(
-                            "{at}.proba: {k} finite values needed, one per class"
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Naive Bayes: means, variances and priors for each class × `d` features, finite.
-fn check_nb(
-    m: &smartcore::naive_bayes::gaussian::GaussianNB<
-        f64,
-        u32,
-        smartcore::linalg::basic::matrix::DenseMatrix<f64>,
-        Vec<u32>,
-    >,
-    d: usize,
-    k: usize,
-) -> Result<(), String> {
-    use smartcore::api::SupervisedEstimator;
-    // A file without `inner` reads as an unfitted model (serde fills a missing Option), and
-    // every smartcore accessor below unwraps it: compare with an unfitted one first (the
-    // derived PartialEq looks at `inner` without unwrapping).
-    if *m
-        == SupervisedEstimator::<_, _, smartcore::naive_bayes::gaussian::GaussianNBParameters>::new(
-        )
-    {
-        return Err("model.Nb.model: no fitted model (its `inner` is missing)".into());
-    }
-    let rows = m.theta().len();
-    let ok = rows > 0
-        && rows <= k
-        && m.var().len() == rows
-        && m.class_priors().len() == rows
-        && m.classes().len() == rows
-        && m.classes().iter().all(|&c| (c as usize) < k)
-        && m.theta()
-            .iter()
-            .chain(m.var())
-            .all(|r| r.len() == d && finite(r))
-        && m.var().iter().flatten().all(|&v| v > 0.0)
-        && finite(m.class_priors());
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "model.Nb: means, variances and priors must cover each class × {d} \
-             features, variances positive, all finite"
-        ))
-    }
-}
-
-/// The classifier against `d` features and `k` classes, every kind: dimensions consistent,
-/// indices in range, numbers finite, forests acyclic (a child always comes after its parent,
-/// as the builder writes them), so nothing a file holds can make prediction index out of
-/// range or loop. libsvm-rs checks its own model on deserialisation, Platt pairs included.
-fn check_model(model: &Model, d: usize, k: usize) -> Result<(), String> {
-    let classes = |field: &str, n: usize| {
-        if n == k {
-            Ok(())
-        } else {
-            Err(format!("model.{field}: {n} classes, the model lists {k}"))
-        }
-    };
-    match model {
-        Model::LogReg {
-            model: m,
-            n_classes,
-        } => {
-            classes("LogReg.n_classes", *n_classes)?;
-            if m.n_features != d
-                || m.n_classes != k
-                || m.weights.len() != k * d
-                || m.intercepts.len() != k
-            {
-                Err(format!(
-                    "model.LogReg: {} weights and {} intercepts for {k} classes × {d} features",
-                    m.weights.len(),
-                    m.intercepts.len()
-                ))
-            } else if !finite(&m.weights) || !finite(&m.intercepts) {
-                Err("model.LogReg: weights must be finite numbers".into())
-            } else {
-                Ok(())
-            }
-        }
-        Model::Svm { n_classes, .. } => classes("Svm.n_classes", *n_classes),
-        Model::Knn {
-            spec,
-            x,
-            y,
-            d: dk,
-            n_classes,
-        } => {
-            classes("Knn.n_classes", *n_classes)?;
-            check_knn(spec.0, x, y, *dk, d, k)
-        }
-        Model::Forest(f) => {
-            classes("Forest.n_classes", f.n_classes)?;
-            check_forest(f, d, k)
-        }
-        Model::Nb {
-            model: m,
-            n_classes,
-        } => {
-            classes("Nb.n_classes", *n_classes)?;
-            check_nb(m, d, k)
-        }
-        Model::Majority { priors } => {
-            if priors.len() != k || !finite(priors) || priors.iter().any(|&p| p < 0.0) {
-                Err(format!(
-                    "model.Majority.priors: {k} non-negative numbers needed"
-                ))
-            } else {
-                Ok(())
-            }
-        }
-        Model::Ensemble { members, n_classes } => {
-            classes("Ensemble.n_classes", *n_classes)?;
-            if members.is_empty() {
-                return Err("model.Ensemble.members: none".into());
-            }
-            members.iter().try_for_each(|m| check_model(m, d, k))
-        }
-    }
-}
-
 impl SavedModel {
     /// Writes the model as RON, atomically (a failed save leaves any previous file intact).
     pub fn save(&self, path: &Path) -> Result<(), PersistError> {
@@ -436,16 +239,22 @@ impl SavedModel {
     fn check_shapes(&self) -> Result<(), String> {
         self.features.validate()?;
         let d = self.scaler.mean.len();
-        if d == 0 || d > 100_000 {
-            return Err(format!("scaler: {d} features (1 to 100000)"));
+        if d == 0 || d > MAX_FEATURES {
+            return Err(format!("scaler: {d} features (1 to {MAX_FEATURES})"));
         }
         if self.classes.is_empty() {
             return Err("classes: none".into());
         }
+        // The fit keeps a column's scale at 1 below 1e-12 (`StandardScaler::fit`); a smaller
+        // one would turn features into infinities.
         if !finite(&self.scaler.mean)
-            || !self.scaler.scale.iter().all(|s| s.is_finite() && *s > 0.0)
+            || !self
+                .scaler
+                .scale
+                .iter()
+                .all(|s| s.is_finite() && *s >= 1e-12)
         {
-            return Err("scaler: means must be finite and scales finite and positive".into());
+            return Err("scaler: means must be finite and scales finite and at least 1e-12".into());
         }
         if self.scaler.scale.len() != d {
             return Err(format!(
@@ -454,6 +263,12 @@ impl SavedModel {
             ));
         }
         if let Some(sel) = &self.selection {
+            if sel.n_input > MAX_FEATURES {
+                return Err(format!(
+                    "selection.n_input: {} features (at most {MAX_FEATURES})",
+                    sel.n_input
+                ));
+            }
             if sel.keep.len() != d {
                 return Err(format!(
                     "selection: keeps {} columns, the scaler has {d}",
@@ -490,7 +305,7 @@ impl SavedModel {
             .selection
             .as_ref()
             .map_or(self.scaler.mean.len(), |s| s.n_input);
-        let mut x = Vec::with_capacity(clips.len() * d);
+        let mut x = Vec::new();
         for a in clips {
             let v = self.features_of(a);
             if v.len() != d {
@@ -528,10 +343,14 @@ impl SavedModel {
             .model
             .predict(&x, d)
             .map_err(|e| PersistError::Train(e.to_string()))?;
-        Ok(pred
-            .into_iter()
-            .map(|(c, p)| (self.classes.get(c).copied().unwrap_or(Emotion::Neutral), p))
-            .collect())
+        // Each number was checked finite on load, but extremes can still overflow together
+        // (a weight of 1e300 times a feature of 1e10): refuse rather than answer from NaN.
+        if pred.iter().flat_map(|(_, p)| p).any(|v| !v.is_finite()) {
+            return Err(PersistError::OutOfRange);
+        }
+        pred.into_iter()
+            .map(|(c, p)| Ok((*self.classes.get(c).ok_or(PersistError::OutOfRange)?, p)))
+            .collect()
     }
 
     /// The rate a live recording is resampled to: the model's analysis rate, or RAVDESS's

@@ -287,6 +287,35 @@ impl Report {
                 ));
             }
         }
+        self.check_counts()
+    }
+
+    /// Every count as the predictions give it: each fold's matrix from its test rows' true
+    /// classes and its predictions, the pooled one their sum (a hand-edited count of 2^64−1
+    /// overflowed the totals when drawn).
+    fn check_counts(&self) -> Result<(), String> {
+        let k = self.classes.len();
+        let mut pooled = Confusion::new(k);
+        for (i, f) in self.folds.iter().enumerate() {
+            let mut truth = Vec::with_capacity(f.test_rows.len());
+            for &r in &f.test_rows {
+                let e = self.ids[r].emotion;
+                let c = self.classes.iter().position(|&c| c == e).ok_or_else(|| {
+                    format!("folds[{i}].test_rows: clip {r} is {e}, not one of the classes")
+                })?;
+                truth.push(c);
+            }
+            let want = Confusion::from_predictions(k, &truth, &f.predictions);
+            if want != f.confusion {
+                return Err(format!(
+                    "folds[{i}].confusion: its counts are not those of its predictions"
+                ));
+            }
+            pooled.merge(&want);
+        }
+        if pooled != self.pooled {
+            return Err("pooled: its counts are not the sum of the folds'".into());
+        }
         Ok(())
     }
 
