@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::audio::LoadOptions;
+use crate::features::FeatureConfig;
 
 pub mod edits;
 
@@ -70,9 +71,23 @@ pub fn model_fields(seeds: &[String], data: &[u8]) {
     let Ok(m) = crate::ml::persist::SavedModel::parse(&text, Path::new("fuzz.ron")) else {
         return;
     };
-    let clips = [two_tone_clip(220.0), two_tone_clip(330.0)];
+    // The clips' features depend only on the extraction settings, which most edits leave
+    // alone: computed once per setting (the extraction dominated each input's time).
+    thread_local! {
+        static FEATURES: std::cell::RefCell<Option<(FeatureConfig, Vec<Vec<f64>>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let features = FEATURES.with_borrow_mut(|cache| match cache {
+        Some((cfg, f)) if *cfg == m.features => f.clone(),
+        _ => {
+            let clips = [two_tone_clip(220.0), two_tone_clip(330.0)];
+            let f: Vec<Vec<f64>> = clips.iter().map(|a| m.features_of(a)).collect();
+            *cache = Some((m.features.clone(), f.clone()));
+            f
+        }
+    });
     let sameness = crate::ml::persist::SpeakerNorm::SameSpeaker;
-    if let Ok(pred) = m.classify(&clips, sameness) {
+    if let Ok(pred) = m.classify_features(&features, sameness) {
         for (emotion, p) in pred {
             assert!(m.classes.contains(&emotion), "{emotion:?} is not a class");
             assert_eq!(p.len(), m.classes.len(), "one probability per class");

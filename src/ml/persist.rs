@@ -301,13 +301,22 @@ impl SavedModel {
         clips: &[Audio],
         norm: SpeakerNorm<'_>,
     ) -> Result<Vec<(Emotion, Vec<f64>)>, PersistError> {
+        let features: Vec<Vec<f64>> = clips.iter().map(|a| self.features_of(a)).collect();
+        self.classify_features(&features, norm)
+    }
+
+    /// [`Self::classify`] from the clips' feature vectors ([`Self::features_of`]).
+    pub fn classify_features(
+        &self,
+        features: &[Vec<f64>],
+        norm: SpeakerNorm<'_>,
+    ) -> Result<Vec<(Emotion, Vec<f64>)>, PersistError> {
         let d = self
             .selection
             .as_ref()
             .map_or(self.scaler.mean.len(), |s| s.n_input);
         let mut x = Vec::new();
-        for a in clips {
-            let v = self.features_of(a);
+        for v in features {
             if v.len() != d {
                 return Err(PersistError::Dimension {
                     got: v.len(),
@@ -316,10 +325,11 @@ impl SavedModel {
             }
             x.extend(v);
         }
+        let n_clips = features.len();
         if self.speaker_norm {
             match norm {
                 SpeakerNorm::None => return Err(PersistError::NeedsSpeakerClips),
-                SpeakerNorm::SameSpeaker => normalise_per_group(&mut x, d, &vec![0; clips.len()]),
+                SpeakerNorm::SameSpeaker => normalise_per_group(&mut x, d, &vec![0; n_clips]),
                 SpeakerNorm::Profile(p) => {
                     if p.features != self.features || p.scaler.mean.len() != d {
                         return Err(PersistError::Profile(
