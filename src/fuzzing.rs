@@ -45,15 +45,7 @@ pub fn model(data: &[u8]) {
 /// (`fuzz/corpus/model`, `fuzz/corpus/session`), in name order, so an input means the same
 /// edits of the same file in the fuzzer and in the replay test. Unreadable files are skipped.
 pub fn ron_seeds(dir: &Path) -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .collect();
-    paths.sort();
-    paths
+    crate::util::ron_files_in(dir)
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect()
