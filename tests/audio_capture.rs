@@ -154,6 +154,25 @@ fn a_profile_normalises_single_clips_like_the_speakers_own_statistics() {
     let path = dir.path().join("profiles/actor02.ron");
     profile.save(&path).unwrap();
     assert_eq!(SpeakerProfile::load(&path).unwrap(), profile);
+    // A scale too small to divide by (1e-320 made every feature infinite) is refused on load,
+    // as a model's is: one check of a scaler read back, `StandardScaler::validate`.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("scale:").unwrap();
+    let start = at + text[at..].find(|c: char| c.is_ascii_digit()).unwrap();
+    let len = text[start..]
+        .find(|c: char| !(c.is_ascii_digit() || ".e-".contains(c)))
+        .unwrap();
+    let tiny = format!("{}1e-320{}", &text[..start], &text[start + len..]);
+    std::fs::write(&path, tiny).unwrap();
+    let err = SpeakerProfile::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("actor02.ron") && err.contains("scaler") && err.contains("1e-12"),
+        "{err}"
+    );
+    // A profile of another format is refused, not read as this one.
+    std::fs::write(&path, text.replacen("format: 1,", "format: 2,", 1)).unwrap();
+    let err = SpeakerProfile::load(&path).unwrap_err().to_string();
+    assert!(err.contains("format: 2"), "{err}");
 }
 
 #[test]

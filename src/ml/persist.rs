@@ -20,7 +20,8 @@ use crate::features::{FeatureConfig, summarise};
 use crate::util::derive_seed;
 
 mod check;
-use check::{MAX_FEATURES, check_model, finite};
+pub use check::MAX_FEATURES;
+use check::check_model;
 
 /// Where a per-speaker-normalised model gets the speaker's statistics.
 #[derive(Debug, Clone, Copy)]
@@ -238,29 +239,10 @@ impl SavedModel {
     /// otherwise index out of range, loop or ask for absurd memory). Names the field.
     fn check_shapes(&self) -> Result<(), String> {
         self.features.validate()?;
+        self.scaler.validate(MAX_FEATURES)?;
         let d = self.scaler.mean.len();
-        if d == 0 || d > MAX_FEATURES {
-            return Err(format!("scaler: {d} features (1 to {MAX_FEATURES})"));
-        }
         if self.classes.is_empty() {
             return Err("classes: none".into());
-        }
-        // The fit keeps a column's scale at 1 below 1e-12 (`StandardScaler::fit`); a smaller
-        // one would turn features into infinities.
-        if !finite(&self.scaler.mean)
-            || !self
-                .scaler
-                .scale
-                .iter()
-                .all(|s| s.is_finite() && *s >= 1e-12)
-        {
-            return Err("scaler: means must be finite and scales finite and at least 1e-12".into());
-        }
-        if self.scaler.scale.len() != d {
-            return Err(format!(
-                "scaler: {} scales for {d} means",
-                self.scaler.scale.len()
-            ));
         }
         if let Some(sel) = &self.selection {
             if sel.n_input > MAX_FEATURES {

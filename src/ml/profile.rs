@@ -109,25 +109,26 @@ impl SpeakerProfile {
         crate::util::write_ron_atomic(path, self).map_err(|e| ProfileError::Write(path.into(), e))
     }
 
+    /// Reads a profile and checks it as a model's parts are checked: its format, the
+    /// extraction settings and the scaler ([`StandardScaler::validate`]). Errors name the
+    /// file and the field.
     pub fn load(path: &Path) -> Result<SpeakerProfile, ProfileError> {
         let text = crate::util::read_text_bounded(path, crate::util::MAX_PROFILE_BYTES)
             .map_err(|e| ProfileError::Read(path.into(), e))?;
         let p: SpeakerProfile = crate::util::ron_options()
             .from_str(&text)
             .map_err(|e| ProfileError::Parse(path.into(), e.to_string()))?;
-        let d = p.scaler.mean.len();
-        let scales_ok = p.scaler.scale.len() == d
-            && p.scaler.mean.iter().all(|v| v.is_finite())
-            && p.scaler.scale.iter().all(|s| s.is_finite() && *s > 0.0);
-        p.features
-            .validate()
-            .and_then(|()| {
-                if d > 0 && scales_ok {
-                    Ok(())
-                } else {
-                    Err("scaler: as many finite means as finite, positive scales needed".into())
-                }
-            })
+        let format = if p.format == FORMAT {
+            Ok(())
+        } else {
+            Err(format!(
+                "format: {} (this build reads profiles of format {FORMAT})",
+                p.format
+            ))
+        };
+        format
+            .and_then(|()| p.features.validate())
+            .and_then(|()| p.scaler.validate(super::persist::MAX_FEATURES))
             .map_err(|why| ProfileError::Parse(path.into(), why))?;
         Ok(p)
     }

@@ -12,7 +12,31 @@ pub struct StandardScaler {
     pub scale: Vec<f64>,
 }
 
+/// The smallest scale [`StandardScaler::fit`] keeps (a column with less spread keeps 1); a
+/// smaller one read back from a file would turn features into infinities.
+pub const MIN_SCALE: f64 = 1e-12;
+
 impl StandardScaler {
+    /// Checks a scaler read back from a file (a model's, a speaker profile's): 1 to
+    /// `max_features` columns, a scale for each mean, means finite, scales finite and at
+    /// least [`MIN_SCALE`]. The error starts "scaler".
+    pub fn validate(&self, max_features: usize) -> Result<(), String> {
+        let d = self.mean.len();
+        if d == 0 || d > max_features {
+            return Err(format!("scaler: {d} features (1 to {max_features})"));
+        }
+        if self.scale.len() != d {
+            return Err(format!("scaler: {} scales for {d} means", self.scale.len()));
+        }
+        let scale_ok = |s: &f64| s.is_finite() && *s >= MIN_SCALE;
+        if !self.mean.iter().all(|m| m.is_finite()) || !self.scale.iter().all(scale_ok) {
+            return Err(format!(
+                "scaler: means must be finite and scales finite and at least {MIN_SCALE:e}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Fits on a row-major matrix with `d` columns.
     pub fn fit(x: &[f64], d: usize) -> StandardScaler {
         let n = (x.len() / d.max(1)).max(1) as f64;
@@ -33,7 +57,7 @@ impl StandardScaler {
             .iter()
             .map(|s| {
                 let sd = (s / n).sqrt();
-                if sd > 1e-12 * (1.0 + sd) && sd.is_finite() && sd > 0.0 {
+                if sd > MIN_SCALE * (1.0 + sd) && sd.is_finite() {
                     sd
                 } else {
                     1.0

@@ -5,7 +5,7 @@
 use super::super::models::Model;
 
 /// Whether every value is a finite number.
-pub(super) fn finite(x: &[f64]) -> bool {
+fn finite(x: &[f64]) -> bool {
     x.iter().all(|v| v.is_finite())
 }
 
@@ -92,8 +92,8 @@ fn check_forest(f: &super::super::forest::Forest, d: usize, k: usize) -> Result<
     Ok(())
 }
 
-/// The most features a model file may declare (the full preset has a few hundred).
-pub(super) const MAX_FEATURES: usize = 100_000;
+/// The most features a model or profile file may declare (the full preset has a few hundred).
+pub const MAX_FEATURES: usize = 100_000;
 
 /// Whether `p` is a probability distribution: each value in [0, 1], their sum within `tol`
 /// of 1 (what a forest's leaf and the class priors are, and what classification reports).
