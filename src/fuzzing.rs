@@ -56,10 +56,9 @@ pub fn ron_seeds(dir: &Path) -> Vec<String> {
 /// model that loads must classify two short clips (as one speaker's, so a normalised model
 /// runs too) into one of its classes, with a finite probability in [0, 1] for each class.
 pub fn model_fields(seeds: &[String], data: &[u8]) {
-    let (Some((&first, rest)), false) = (data.split_first(), seeds.is_empty()) else {
+    let Some(text) = edited_seed(seeds, data) else {
         return;
     };
-    let text = edits::edited(&seeds[usize::from(first) % seeds.len()], rest);
     let Ok(m) = crate::ml::persist::SavedModel::parse(&text, Path::new("fuzz.ron")) else {
         return;
     };
@@ -112,11 +111,17 @@ fn two_tone_clip(f0: f32) -> crate::audio::Audio {
 /// Structure-aware: a seed session edited as in [`model_fields`], then loaded, restored into
 /// the TUI and drawn ([`session_tui`]).
 pub fn session_fields(seeds: &[String], data: &[u8]) {
-    let (Some((&first, rest)), false) = (data.split_first(), seeds.is_empty()) else {
-        return;
-    };
-    let text = edits::edited(&seeds[usize::from(first) % seeds.len()], rest);
-    session_tui(text.as_bytes());
+    if let Some(text) = edited_seed(seeds, data) {
+        session_tui(text.as_bytes());
+    }
+}
+
+/// The seed `data[0]` picks (modulo their count), edited by the rest of `data`
+/// ([`edits::edited`]); `None` without seeds or data.
+fn edited_seed(seeds: &[String], data: &[u8]) -> Option<String> {
+    let (&first, rest) = data.split_first()?;
+    let seed = seeds.get(usize::from(first) % seeds.len().max(1))?;
+    Some(edits::edited(seed, rest))
 }
 
 /// The session loader after reading: RON parse, then validation.

@@ -160,7 +160,8 @@ pub enum Edit {
     Delete { at: u16 },
     /// The value is written twice, comma-separated (a list grows by one).
     Duplicate { at: u16 },
-    /// A number moves: +1, −1, ×2, negated, ×1000 or a sign-flipped tiny step.
+    /// A number moves: +1, −1, ×2, negated, ×1000, or else to 0 (an integer) or up by one
+    /// machine epsilon of its size (a float).
     Nudge { at: u16, how: u16 },
 }
 

@@ -299,8 +299,8 @@ impl Report {
         for (i, f) in self.folds.iter().enumerate() {
             let mut truth = Vec::with_capacity(f.test_rows.len());
             for &r in &f.test_rows {
-                let e = self.ids[r].emotion;
-                let c = self.classes.iter().position(|&c| c == e).ok_or_else(|| {
+                let c = self.class_of(r).ok_or_else(|| {
+                    let e = self.ids[r].emotion;
                     format!("folds[{i}].test_rows: clip {r} is {e}, not one of the classes")
                 })?;
                 truth.push(c);
@@ -319,10 +319,15 @@ impl Report {
         Ok(())
     }
 
-    fn truth(&self, row: usize) -> usize {
+    /// The class number of clip `row`'s emotion, if it is one of the classes (every test row's
+    /// is, in a report that passed [`Self::validate`]).
+    fn class_of(&self, row: usize) -> Option<usize> {
         self.classes
             .iter()
             .position(|&c| c == self.ids[row].emotion)
-            .unwrap_or(0)
+    }
+
+    fn truth(&self, row: usize) -> usize {
+        self.class_of(row).unwrap_or(0)
     }
 }
